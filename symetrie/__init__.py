@@ -1,0 +1,1 @@
+"""Symétrie: the symmetry of attention between customers and employees."""

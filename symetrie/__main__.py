@@ -1,0 +1,3 @@
+from symetrie.cli import main
+
+main()

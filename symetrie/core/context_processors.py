@@ -1,0 +1,39 @@
+"""The navigation of each persona, in one place."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from symetrie.org.selectors import Persona, employee_for, persona_for
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str | Promise
+    url: str
+    section: str
+
+
+def navigation(request: HttpRequest) -> dict[str, object]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": [], "persona": Persona.NONE.value}
+    persona = persona_for(user)
+    items = [NavItem(_("Home"), reverse("core:home"), "home")]
+    employee = employee_for(user)
+    if employee is not None and persona in (Persona.FRONTLINE, Persona.MANAGER):
+        items.append(
+            NavItem(_("My unit"), reverse("org:unit", args=[employee.unit.code]), "unit")
+        )
+    if persona in (Persona.MANAGER, Persona.LEAD):
+        items.append(NavItem(_("Organisation"), reverse("org:tree"), "org"))
+    if persona is Persona.LEAD:
+        items.append(NavItem(_("API"), reverse("api:openapi-view"), "api"))
+    if user.is_staff:
+        items.append(NavItem(_("Administration"), reverse("admin:index"), "admin"))
+    return {"nav_items": items, "persona": persona.value, "current_employee": employee}

@@ -1,0 +1,283 @@
+"""Kinds, rows, rejects and counts: the parts of the import contract that know no file format."""
+
+from __future__ import annotations
+
+import abc
+import datetime as dt
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any, ClassVar, Generic, TypeVar
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+R = TypeVar("R")
+
+
+class RowError(Exception):
+    """A row cannot be imported: names the field at fault and says why."""
+
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(f"{field}: {reason}")
+        self.field = field
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Line(Generic[R]):
+    """A cleaned record and where it came from."""
+
+    number: int
+    record: R
+    raw: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Reject:
+    """A rejected row: its line (1 = the header of a CSV file), the field, the reason, the row."""
+
+    line: int
+    field: str
+    reason: str
+    raw: Mapping[str, Any]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"line": self.line, "field": self.field, "reason": self.reason}
+
+
+@dataclass
+class Counts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+
+    def add(self, other: Counts) -> None:
+        self.created += other.created
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+        self.rejected += other.rejected
+
+    @property
+    def total(self) -> int:
+        return self.created + self.updated + self.unchanged + self.rejected
+
+    def summary_line(self) -> str:
+        """The one line every import ends with (in English: scripts parse it)."""
+        return (
+            f"created {self.created}, updated {self.updated}, "
+            f"unchanged {self.unchanged}, rejected {self.rejected}"
+        )
+
+
+@dataclass
+class BatchResult:
+    counts: Counts = field(default_factory=Counts)
+    rejects: list[Reject] = field(default_factory=list)
+
+    def reject(self, line: Line[Any], field_name: str, reason: str) -> None:
+        self.counts.rejected += 1
+        self.rejects.append(Reject(line.number, field_name, reason, line.raw))
+
+
+class ImportKind(abc.ABC, Generic[R]):
+    """One kind of data: its columns, how to clean a row, how to write a batch of rows.
+
+    `clean` is pure (no database): it parses and validates one row. `write` runs inside a
+    transaction with the batch's cleaned records; it resolves references (unknown unit...) and
+    upserts by the kind's external key, reporting what it created, updated or left unchanged.
+    """
+
+    name: ClassVar[str]
+    columns: ClassVar[tuple[str, ...]]
+    required_columns: ClassVar[tuple[str, ...]]
+    key_column: ClassVar[str]
+    # Rows written per transaction; None = the whole file in one (for kinds whose rows refer
+    # to each other in any order, such as units and their parents).
+    batch_size: ClassVar[int | None] = 2000
+
+    @abc.abstractmethod
+    def clean(self, row: Mapping[str, Any]) -> R: ...
+
+    @abc.abstractmethod
+    def key(self, record: R) -> str: ...
+
+    @abc.abstractmethod
+    def write(self, lines: list[Line[R]]) -> BatchResult: ...
+
+
+@dataclass(frozen=True)
+class RawRow:
+    """A row as read from a file: its data, or why it could not even be parsed."""
+
+    line: int
+    data: Mapping[str, Any]
+    error: str | None = None
+
+
+def run_rows(
+    kind: ImportKind[R],
+    rows: Iterable[RawRow],
+    *,
+    on_reject: Callable[[Reject], None],
+    on_batch: Callable[[Counts], None] | None = None,
+    batch_size: int | None = None,
+) -> Counts:
+    """Clean, de-duplicate and write rows batch by batch; each batch is one transaction."""
+    size = batch_size or kind.batch_size
+    total = Counts()
+    seen: dict[str, int] = {}
+    batch: list[Line[R]] = []
+    # Rejects are reported in line order, batch by batch.
+    rejected: list[Reject] = []
+
+    def flush() -> None:
+        if batch:
+            with transaction.atomic():
+                result = kind.write(batch)
+            rejected.extend(result.rejects)
+            total.add(result.counts)
+            batch.clear()
+        for reject in sorted(rejected, key=lambda r: r.line):
+            on_reject(reject)
+        rejected.clear()
+        if on_batch is not None:
+            on_batch(total)
+
+    for raw in rows:
+        reject = _clean_into(kind, raw, seen, batch)
+        if reject is not None:
+            total.rejected += 1
+            rejected.append(reject)
+        if size is not None and len(batch) >= size:
+            flush()
+    flush()
+    return total
+
+
+def _clean_into(
+    kind: ImportKind[R], raw: RawRow, seen: dict[str, int], batch: list[Line[R]]
+) -> Reject | None:
+    if raw.error is not None:
+        return Reject(raw.line, "", raw.error, raw.data)
+    try:
+        record = kind.clean(raw.data)
+    except RowError as error:
+        return Reject(raw.line, error.field, error.reason, raw.data)
+    key = kind.key(record)
+    first = seen.get(key)
+    if first is not None:
+        return Reject(
+            raw.line,
+            kind.key_column,
+            _("“%(key)s” already appears at line %(line)d of this file")
+            % {"key": key, "line": first},
+            raw.data,
+        )
+    seen[key] = raw.line
+    batch.append(Line(raw.line, record, raw.data))
+    return None
+
+
+def iter_raw(rows: Iterable[Mapping[str, Any]], first_line: int = 1) -> Iterator[RawRow]:
+    """Rows given as mappings (the bulk API), numbered from `first_line`."""
+    for number, data in enumerate(rows, start=first_line):
+        if isinstance(data, Mapping):
+            yield RawRow(number, data)
+        else:
+            yield RawRow(number, {}, _("a record must be an object"))
+
+
+# Field parsers shared by the kinds: each raises RowError naming the field.
+
+
+def text(row: Mapping[str, Any], name: str, *, required: bool = False, max_length: int = 0) -> str:
+    value = row.get(name)
+    result = "" if value is None else str(value).strip()
+    if required and not result:
+        raise RowError(name, _("is required"))
+    if max_length and len(result) > max_length:
+        raise RowError(
+            name, _("is too long (%(length)d characters, at most %(max)d)")
+            % {"length": len(result), "max": max_length},
+        )
+    return result
+
+
+_FR_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+
+
+def date(row: Mapping[str, Any], name: str, *, required: bool = False) -> dt.date | None:
+    """ISO dates (2024-03-01) or French ones (01/03/2024)."""
+    value = text(row, name, required=required)
+    if not value:
+        return None
+    try:
+        match = _FR_DATE.match(value)
+        if match:
+            day, month, year = (int(part) for part in match.groups())
+            return dt.date(year, month, day)
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise RowError(
+            name, _("“%(value)s” is not a date (use YYYY-MM-DD or DD/MM/YYYY)") % {"value": value}
+        ) from None
+
+
+_TRUE_WORDS = {"1", "true", "yes", "y", "oui", "o", "vrai", "x"}
+_FALSE_WORDS = {"0", "false", "no", "n", "non", "faux", ""}
+
+
+def boolean(row: Mapping[str, Any], name: str) -> bool:
+    value = row.get(name)
+    if isinstance(value, bool):
+        return value
+    word = "" if value is None else str(value).strip().lower()
+    if word in _TRUE_WORDS:
+        return True
+    if word in _FALSE_WORDS:
+        return False
+    raise RowError(name, _("“%(value)s” is not yes or no") % {"value": value})
+
+
+def decimal(row: Mapping[str, Any], name: str, *, default: Decimal | None = None) -> Decimal:
+    """A decimal number; a French decimal comma (12,50) is accepted."""
+    value = text(row, name).replace("\u202f", "").replace("\xa0", "").replace(" ", "")
+    if not value:
+        if default is None:
+            raise RowError(name, _("is required"))
+        return default
+    try:
+        number = Decimal(value.replace(",", "."))
+    except InvalidOperation:
+        raise RowError(name, _("“%(value)s” is not a number") % {"value": value}) from None
+    if not number.is_finite():
+        raise RowError(name, _("“%(value)s” is not a number") % {"value": value})
+    return number
+
+
+def email(row: Mapping[str, Any], name: str, *, required: bool = False) -> str:
+    value = text(row, name, required=required, max_length=254).lower()
+    if value:
+        try:
+            validate_email(value)
+        except ValidationError:
+            raise RowError(name, _("“%(value)s” is not an e-mail address") % {"value": value}) \
+                from None
+    return value
+
+
+def choice(row: Mapping[str, Any], name: str, choices: Mapping[str, str]) -> str:
+    """A value among `choices` (accepted spellings → stored value), case-insensitive."""
+    value = text(row, name, required=True)
+    stored = choices.get(value.lower())
+    if stored is None:
+        allowed = ", ".join(sorted(set(choices.values())))
+        raise RowError(
+            name, _("“%(value)s” is not one of: %(allowed)s") % {"value": value, "allowed": allowed}
+        )
+    return stored

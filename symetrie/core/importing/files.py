@@ -1,0 +1,133 @@
+"""Importing a file: the rejects file beside it, progress on a terminal, the summary's exit code."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from symetrie.core.importing.contract import Counts, ImportKind, Reject, run_rows
+from symetrie.core.importing.reader import open_table
+
+EXIT_OK = 0
+EXIT_REJECTED = 1
+EXIT_UNREADABLE = 2
+
+
+@dataclass(frozen=True)
+class FileImport:
+    counts: Counts
+    rejects_path: Path | None
+
+    @property
+    def exit_code(self) -> int:
+        return EXIT_REJECTED if self.counts.rejected else EXIT_OK
+
+
+def rejects_path_for(path: Path) -> Path:
+    return path.with_name(path.name + ".rejects.csv")
+
+
+def import_file(
+    kind: ImportKind[Any],
+    path: Path,
+    *,
+    batch_size: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> FileImport:
+    """Import one file; raises UnreadableFile before writing anything if it can't be read."""
+    with open_table(path, required_columns=kind.required_columns) as table, _RejectsFile(
+        rejects_path_for(path), kind.columns, table.delimiter
+    ) as rejects:
+        counts = run_rows(
+            kind,
+            table.rows(),
+            on_reject=rejects.write,
+            on_batch=(lambda _c: progress(table.position(), table.size)) if progress else None,
+            batch_size=batch_size,
+        )
+        if progress:
+            progress(table.size, table.size)
+    return FileImport(counts, rejects.path if counts.rejected else None)
+
+
+class _RejectsFile:
+    """`FILE.rejects.csv`: written aside then renamed, and removed when nothing was rejected,
+    so that what lies beside the file always belongs to its latest complete import."""
+
+    def __init__(self, path: Path, columns: tuple[str, ...], delimiter: str) -> None:
+        self.path = path
+        self.columns = columns
+        self.delimiter = delimiter
+        self._tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
+        self._handle: IO[str] | None = None
+        self._writer: Any = None
+        self.count = 0
+
+    def __enter__(self) -> _RejectsFile:
+        return self
+
+    def write(self, reject: Reject) -> None:
+        if self._writer is None:
+            # A BOM so that spreadsheet programs read the accents right.
+            self._handle = self._tmp.open("w", encoding="utf-8-sig", newline="")
+            self._writer = csv.writer(self._handle, delimiter=self.delimiter)
+            self._writer.writerow(["line", "field", "reason", *self.columns])
+        raw = reject.raw
+        if "_raw" in raw and len(raw) == 1:
+            values = [raw["_raw"]]
+        else:
+            values = [_cell(raw.get(column)) for column in self.columns]
+        self._writer.writerow([reject.line, reject.field, reject.reason, *values])
+        self.count += 1
+
+    def __exit__(self, exc_type: object, *exc: object) -> None:
+        if self._handle is not None:
+            self._handle.close()
+        if exc_type is not None:
+            self._tmp.unlink(missing_ok=True)
+            return
+        if self.count:
+            self._tmp.replace(self.path)
+        else:
+            self.path.unlink(missing_ok=True)
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+@contextmanager
+def terminal_progress(enabled: bool, description: str) -> Iterator[Callable[[int, int], None] | None]:
+    """A progress bar on stderr when it is a terminal; nothing otherwise."""
+    if not enabled:
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
+
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        DownloadColumn(),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as bar:
+        task = bar.add_task(description, total=None)
+
+        def update(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield update

@@ -1,0 +1,1 @@
+"""The demo company generator: each domain adds its part (org first)."""

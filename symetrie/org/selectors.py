@@ -1,0 +1,247 @@
+"""Scoped reads of the org tree. `scope_for` is THE access rule: every page and endpoint uses it.
+
+- an org-wide role (CX/EX lead, HR, executive) or a superuser sees every unit;
+- a manager sees their unit's subtree;
+- a frontline employee sees their own unit;
+- anyone else (no employee record, or an employee who has left) sees nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from django.db.models import Count, Model, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from symetrie.org.models import Employee, Unit
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+M = TypeVar("M", bound=Model)
+
+
+class Reach(enum.Enum):
+    NOTHING = "nothing"
+    OWN_UNIT = "own_unit"
+    SUBTREE = "subtree"
+    EVERYTHING = "everything"
+
+
+class Persona(enum.Enum):
+    """Which navigation and home page a user gets; access itself comes from `Scope`."""
+
+    FRONTLINE = "frontline"
+    MANAGER = "manager"
+    LEAD = "lead"
+    NONE = "none"
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a user may see of the org tree, as a filter any unit-bearing queryset can take."""
+
+    reach: Reach
+    unit_id: int | None = None
+    path: str = ""
+
+    def q(self, unit_field: str = "unit") -> Q:
+        """A filter for a model whose unit is reached through `unit_field` ("" = the unit)."""
+        prefix = f"{unit_field}__" if unit_field else ""
+        if self.reach is Reach.EVERYTHING:
+            return Q()
+        if self.reach is Reach.SUBTREE:
+            return Q(**{f"{prefix}path__startswith": self.path})
+        if self.reach is Reach.OWN_UNIT:
+            return Q(**{f"{prefix}pk" if not unit_field else f"{unit_field}_id": self.unit_id})
+        return Q(pk__in=[])
+
+    def filter(self, queryset: QuerySet[M], *, unit_field: str = "unit") -> QuerySet[M]:
+        if self.reach is Reach.NOTHING:
+            return queryset.none()
+        return queryset.filter(self.q(unit_field))
+
+    def contains(self, unit: Unit) -> bool:
+        if self.reach is Reach.EVERYTHING:
+            return True
+        if self.reach is Reach.SUBTREE:
+            return unit.path.startswith(self.path)
+        if self.reach is Reach.OWN_UNIT:
+            return unit.pk == self.unit_id
+        return False
+
+
+NO_SCOPE = Scope(Reach.NOTHING)
+
+
+def employee_for(user: AbstractBaseUser | AnonymousUser) -> Employee | None:
+    """The user's employee record (cached on the user object for the request)."""
+    if not user.is_authenticated:
+        return None
+    cached: Employee | None | Any = getattr(user, "_symetrie_employee", ...)
+    if cached is ...:
+        cached = (
+            Employee.objects.select_related("unit", "role").filter(user_id=user.pk).first()
+        )
+        user._symetrie_employee = cached  # type: ignore[union-attr]
+    return cached  # type: ignore[no-any-return]
+
+
+def scope_for(user: AbstractBaseUser | AnonymousUser) -> Scope:
+    """The one access rule of the org tree."""
+    if not user.is_authenticated or not user.is_active:
+        return NO_SCOPE
+    if getattr(user, "is_superuser", False):
+        return Scope(Reach.EVERYTHING)
+    employee = employee_for(user)
+    if employee is None or employee.has_left():
+        return NO_SCOPE
+    if employee.role.is_org_wide:
+        return Scope(Reach.EVERYTHING)
+    if employee.is_manager:
+        return Scope(Reach.SUBTREE, unit_id=employee.unit_id, path=employee.unit.path)
+    return Scope(Reach.OWN_UNIT, unit_id=employee.unit_id, path=employee.unit.path)
+
+
+def persona_for(user: AbstractBaseUser | AnonymousUser) -> Persona:
+    if not user.is_authenticated:
+        return Persona.NONE
+    if getattr(user, "is_superuser", False):
+        return Persona.LEAD
+    employee = employee_for(user)
+    if employee is None or employee.has_left():
+        return Persona.NONE
+    if employee.role.is_org_wide:
+        return Persona.LEAD
+    return Persona.MANAGER if employee.is_manager else Persona.FRONTLINE
+
+
+def unit_list_visible_to(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Unit]:
+    return scope_for(user).filter(Unit.objects.all(), unit_field="")
+
+
+def unit_get_visible_to(*, user: AbstractBaseUser | AnonymousUser, code: str) -> Unit:
+    """The unit with this code, or 404 — also when it exists outside the user's scope."""
+    unit = unit_list_visible_to(user=user).select_related("parent").filter(code=code).first()
+    if unit is None:
+        raise Http404("No such unit.")
+    return unit
+
+
+def unit_roots_visible_to(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Unit]:
+    """The top of what the user sees: the tree's roots, or the user's own unit."""
+    scope = scope_for(user)
+    units = Unit.objects.all()
+    if scope.reach is Reach.EVERYTHING:
+        units = units.roots()
+    elif scope.reach is Reach.NOTHING:
+        units = units.none()
+    else:
+        units = units.filter(pk=scope.unit_id)
+    return with_child_counts(units)
+
+
+def unit_children_visible_to(
+    *, user: AbstractBaseUser | AnonymousUser, unit: Unit
+) -> QuerySet[Unit]:
+    return with_child_counts(unit_list_visible_to(user=user).filter(parent=unit))
+
+
+def unit_ancestors_visible_to(
+    *, user: AbstractBaseUser | AnonymousUser, unit: Unit
+) -> list[Unit]:
+    """Breadcrumbs: the unit's ancestors that the user may see, root first."""
+    paths = unit.ancestor_paths()
+    return list(unit_list_visible_to(user=user).filter(path__in=paths).order_by("depth"))
+
+
+def with_child_counts(units: QuerySet[Unit]) -> QuerySet[Unit]:
+    return units.annotate(
+        child_count=Count("children", distinct=True),
+    ).order_by("name")
+
+
+def employee_list_visible_to(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Employee]:
+    return scope_for(user).filter(
+        Employee.objects.select_related("user", "unit", "role"), unit_field="unit"
+    )
+
+
+def employee_get_visible_to(
+    *, user: AbstractBaseUser | AnonymousUser, external_id: str
+) -> Employee:
+    employee = employee_list_visible_to(user=user).filter(external_id=external_id).first()
+    if employee is None:
+        raise Http404("No such employee.")
+    return employee
+
+
+def unit_headcount(*, unit: Unit, subtree: bool = True) -> dict[str, int]:
+    """Active headcount, managers, and leavers in the last 365 days, in the unit or its subtree."""
+    today = timezone.localdate()
+    employees = Employee.objects.filter(
+        Q(unit__path__startswith=unit.path) if subtree else Q(unit=unit)
+    )
+    year_ago = today - dt.timedelta(days=365)
+    present = Q(hire_date__lte=today) & (Q(leave_date__isnull=True) | Q(leave_date__gt=today))
+    counts: dict[str, int] = employees.aggregate(
+        active=Count("pk", filter=present),
+        managers=Count("pk", filter=present & Q(is_manager=True)),
+        leavers=Count("pk", filter=Q(leave_date__gt=year_ago, leave_date__lte=today)),
+        hires=Count("pk", filter=Q(hire_date__gt=year_ago, hire_date__lte=today)),
+    )
+    return counts
+
+
+def turnover_rate(counts: dict[str, int]) -> float | None:
+    """Leavers over the year divided by the average of the headcounts a year ago and now."""
+    now = counts["active"]
+    year_ago = now - counts["hires"] + counts["leavers"]
+    average = (now + year_ago) / 2
+    return counts["leavers"] / average if average else None
+
+
+def unit_home_for(*, user: AbstractBaseUser | AnonymousUser) -> Unit | None:
+    """The unit a user's home page is about: their own, or the top of the tree for a lead."""
+    scope = scope_for(user)
+    if scope.reach is Reach.EVERYTHING:
+        return Unit.objects.roots().order_by("name").first()
+    if scope.reach is Reach.NOTHING:
+        return None
+    employee = employee_for(user)
+    return employee.unit if employee is not None else None
+
+
+def unit_search_visible_to(*, user: AbstractBaseUser | AnonymousUser, query: str) -> QuerySet[Unit]:
+    """Units whose name contains the query or whose code is the query, within scope."""
+    return unit_list_visible_to(user=user).filter(
+        Q(name__icontains=query) | Q(code__iexact=query)
+    ).order_by("depth", "name")
+
+
+def employee_list_in_unit_visible_to(
+    *,
+    user: AbstractBaseUser | AnonymousUser,
+    unit: Unit,
+    query: str = "",
+    status: str = "active",
+) -> QuerySet[Employee]:
+    """A unit's employees, its subtree included, as the user may see them."""
+    today = timezone.localdate()
+    employees = employee_list_visible_to(user=user).filter(unit__path__startswith=unit.path)
+    if status == "active":
+        employees = employees.active_on(today)
+    elif status == "left":
+        employees = employees.filter(leave_date__lte=today)
+    if query:
+        employees = employees.filter(
+            Q(user__first_name__icontains=query)
+            | Q(user__last_name__icontains=query)
+            | Q(user__email__icontains=query)
+            | Q(external_id__iexact=query)
+        )
+    return employees.order_by("user__last_name", "user__first_name", "pk")
