@@ -38,7 +38,7 @@ test: $(DEV)
 lint: $(DEV)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy symetrie
+	DEBUG=true $(BIN)/mypy symetrie
 	DEBUG=true $(BIN)/symetrie makemigrations --check --dry-run
 
 format: $(DEV)

@@ -59,7 +59,8 @@ if not SECRET_KEY:
     SECRET_KEY = "insecure-development-key-never-use-in-production-0123456789abcdefghijkl"
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]" if DEBUG else "")
-if not ALLOWED_HOSTS:
+# With DEBUG on and no ALLOWED_HOSTS, Django itself accepts only the local host names.
+if not ALLOWED_HOSTS and not DEBUG:
     raise ImproperlyConfigured(
         "ALLOWED_HOSTS is required when DEBUG is off (production mode): a comma-separated list "
         "of the host names this server answers to, e.g. ALLOWED_HOSTS=symetrie.example.fr."
@@ -86,6 +87,7 @@ INSTALLED_APPS = [
     "symetrie.core",
     "symetrie.accounts",
     "symetrie.org",
+    "symetrie.customers",
     "symetrie.demo",
 ]
 
