@@ -72,7 +72,7 @@ class Unit(models.Model):
         related_name="children",
     )
     # Maintained by services only (org.services), never edited by hand.
-    path = models.CharField(max_length=512, unique=True, editable=False)
+    path = models.CharField(max_length=512, editable=False)
     depth = models.PositiveSmallIntegerField(default=0, editable=False)
 
     objects = UnitQuerySet.as_manager()
@@ -88,6 +88,9 @@ class Unit(models.Model):
             ),
             models.Index(fields=["parent", "name"], name="org_unit_parent_name"),
         ]
+        # A constraint rather than `unique=True`: on PostgreSQL the latter also builds its own
+        # pattern-ops "_like" index, a twin of org_unit_path_prefix that every move would update.
+        constraints = [models.UniqueConstraint(fields=["path"], name="org_unit_path_unique")]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
