@@ -33,13 +33,19 @@ def _needs_gettext() -> None:
 
 
 def test_every_ui_string_of_the_code_has_a_french_translation(tmp_path, settings, monkeypatch):
-    """Extract the strings from the code as it is now: none may lack a French translation."""
+    """Extract the strings from the code as it is now: none may lack a French translation.
+
+    makemessages writes into the locale folder beside the sources, so it runs on a copy.
+    """
     _needs_gettext()
-    shutil.copytree(LOCALE, tmp_path / "locale")
-    settings.LOCALE_PATHS = [tmp_path / "locale"]
-    monkeypatch.chdir(LOCALE.parent)
+    copy = tmp_path / "symetrie"
+    shutil.copytree(
+        LOCALE.parent, copy, ignore=shutil.ignore_patterns("__pycache__", "static", "*.mo")
+    )
+    settings.LOCALE_PATHS = [copy / "locale"]
+    monkeypatch.chdir(copy)
     call_command("makemessages", locale=["fr"], no_location=True, verbosity=0)
-    extracted = polib.pofile(str(tmp_path / "locale" / "fr" / "LC_MESSAGES" / "django.po"))
+    extracted = polib.pofile(str(copy / "locale" / "fr" / "LC_MESSAGES" / "django.po"))
     untranslated = [
         entry.msgid
         for entry in extracted
