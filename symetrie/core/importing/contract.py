@@ -127,8 +127,12 @@ def run_rows(
     on_batch: Callable[[Counts], None] | None = None,
     batch_size: int | None = None,
 ) -> Counts:
-    """Clean, de-duplicate and write rows batch by batch; each batch is one transaction."""
-    size = batch_size or kind.batch_size
+    """Clean, de-duplicate and write rows batch by batch; each batch is one transaction.
+
+    `batch_size` overrides the kind's own, except for a kind written in one batch (None):
+    splitting it would reject rows whose references come later in the file.
+    """
+    size = (batch_size or kind.batch_size) if kind.batch_size is not None else None
     total = Counts()
     seen: dict[str, int] = {}
     batch: list[Line[R]] = []
@@ -202,7 +206,8 @@ def text(row: Mapping[str, Any], name: str, *, required: bool = False, max_lengt
         raise RowError(name, _("is required"))
     if max_length and len(result) > max_length:
         raise RowError(
-            name, _("is too long (%(length)d characters, at most %(max)d)")
+            name,
+            _("is too long (%(length)d characters, at most %(max)d)")
             % {"length": len(result), "max": max_length},
         )
     return result
@@ -266,8 +271,9 @@ def email(row: Mapping[str, Any], name: str, *, required: bool = False) -> str:
         try:
             validate_email(value)
         except ValidationError:
-            raise RowError(name, _("“%(value)s” is not an e-mail address") % {"value": value}) \
-                from None
+            raise RowError(
+                name, _("“%(value)s” is not an e-mail address") % {"value": value}
+            ) from None
     return value
 
 

@@ -41,9 +41,10 @@ def import_file(
     progress: Callable[[int, int], None] | None = None,
 ) -> FileImport:
     """Import one file; raises UnreadableFile before writing anything if it can't be read."""
-    with open_table(path, required_columns=kind.required_columns) as table, _RejectsFile(
-        rejects_path_for(path), kind.columns, table.delimiter
-    ) as rejects:
+    with (
+        open_table(path, required_columns=kind.required_columns) as table,
+        _RejectsFile(rejects_path_for(path), kind.columns, table.delimiter) as rejects,
+    ):
         counts = run_rows(
             kind,
             table.rows(),
@@ -109,7 +110,9 @@ def _cell(value: Any) -> str:
 
 
 @contextmanager
-def terminal_progress(enabled: bool, description: str) -> Iterator[Callable[[int, int], None] | None]:
+def terminal_progress(
+    enabled: bool, description: str
+) -> Iterator[Callable[[int, int], None] | None]:
     """A progress bar on stderr when it is a terminal; nothing otherwise."""
     if not enabled:
         yield None

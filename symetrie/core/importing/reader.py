@@ -63,8 +63,9 @@ def detect_encoding(path: Path) -> str:
     with path.open("rb") as handle:
         head = handle.read(_CHUNK)
         if b"\x00" in head:
-            raise UnreadableFile(_("%(path)s looks like a binary file, not CSV or JSON Lines")
-                                 % {"path": path})
+            raise UnreadableFile(
+                _("%(path)s looks like a binary file, not CSV or JSON Lines") % {"path": path}
+            )
         if head.startswith(codecs.BOM_UTF8):
             return "utf-8-sig"
         for encoding in ("utf-8", "cp1252"):
@@ -150,25 +151,29 @@ def _csv_rows(reader: Any, columns: list[str]) -> Iterator[RawRow]:
 
 
 def _open_jsonl(path: Path, handle: IO[str], encoding: str, size: int) -> Table:
-    # The columns of a JSON Lines file are the keys of its first object.
+    # The columns of a JSON Lines file are the keys of its first object. A broken line before
+    # it is only that line's reject (as anywhere else in the file); with no object at all, the
+    # file is unreadable.
     position = handle.tell()
     columns: list[str] = []
+    first_error: str | None = None
     for text_line in handle:
-        if text_line.strip():
-            try:
-                first = json.loads(text_line)
-            except json.JSONDecodeError:
-                raise UnreadableFile(
-                    _("%(path)s: the first line is not JSON") % {"path": path}
-                ) from None
-            if not isinstance(first, dict):
-                raise UnreadableFile(
-                    _("%(path)s: the first line is not a JSON object") % {"path": path}
-                )
-            columns = [_normalise(key) for key in first]
-            break
+        if not text_line.strip():
+            continue
+        try:
+            first = json.loads(text_line)
+        except json.JSONDecodeError:
+            first_error = first_error or _("%(path)s: the first line is not JSON") % {"path": path}
+            continue
+        if not isinstance(first, dict):
+            first_error = first_error or (
+                _("%(path)s: the first line is not a JSON object") % {"path": path}
+            )
+            continue
+        columns = [_normalise(key) for key in first]
+        break
     if not columns:
-        raise UnreadableFile(_("%(path)s is empty: no record") % {"path": path})
+        raise UnreadableFile(first_error or _("%(path)s is empty: no record") % {"path": path})
     handle.seek(position)
     table = Table(path, "jsonl", encoding, ",", columns, size, _handle=handle)
     table._rows = _jsonl_rows(handle)
@@ -182,11 +187,15 @@ def _jsonl_rows(handle: IO[str]) -> Iterator[RawRow]:
         try:
             data = json.loads(text_line)
         except json.JSONDecodeError as error:
-            yield RawRow(number, {"_raw": text_line.rstrip("\r\n")},
-                         _("invalid JSON: %(error)s") % {"error": error.msg})
+            yield RawRow(
+                number,
+                {"_raw": text_line.rstrip("\r\n")},
+                _("invalid JSON: %(error)s") % {"error": error.msg},
+            )
             continue
         if not isinstance(data, dict):
-            yield RawRow(number, {"_raw": text_line.rstrip("\r\n")},
-                         _("a record must be a JSON object"))
+            yield RawRow(
+                number, {"_raw": text_line.rstrip("\r\n")}, _("a record must be a JSON object")
+            )
             continue
         yield RawRow(number, {_normalise(key): value for key, value in data.items()})
