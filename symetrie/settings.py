@@ -88,7 +88,6 @@ INSTALLED_APPS = [
     "symetrie.accounts",
     "symetrie.org",
     "symetrie.customers",
-    "symetrie.frontline",
     "symetrie.demo",
 ]
 
