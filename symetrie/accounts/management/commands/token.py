@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import Q
+from django.utils.timezone import localtime
 
 from symetrie.accounts.models import ApiToken
 from symetrie.accounts.services import token_create, token_revoke
@@ -32,9 +33,11 @@ class Command(BaseCommand):
             self.stderr.write(f"token {token.prefix}… created; it will not be shown again:")
             self.stdout.write(clear)
         elif action == "list":
+            # Dates in the project's time zone, as the admin shows them (stored in UTC).
             for token in ApiToken.objects.filter(user=self._user(options["user"])):
-                state = f"revoked {token.revoked_at:%Y-%m-%d}" if token.revoked_at else "live"
-                used = f"{token.last_used_at:%Y-%m-%d %H:%M}" if token.last_used_at else "never"
+                revoked, used_at = token.revoked_at, token.last_used_at
+                state = f"revoked {localtime(revoked):%Y-%m-%d}" if revoked else "live"
+                used = f"{localtime(used_at):%Y-%m-%d %H:%M}" if used_at else "never"
                 self.stdout.write(f"{token.prefix}…\t{state}\tlast used {used}\t{token.name}")
         else:
             matches = list(ApiToken.objects.filter(prefix__startswith=options["prefix"]))
@@ -46,9 +49,11 @@ class Command(BaseCommand):
             self.stdout.write(f"token {matches[0].prefix}… revoked")
 
     def _user(self, login: str) -> Any:
-        user = get_user_model().objects.filter(
-            Q(username__iexact=login) | Q(email__iexact=login)
-        ).first()
+        user = (
+            get_user_model()
+            .objects.filter(Q(username__iexact=login) | Q(email__iexact=login))
+            .first()
+        )
         if user is None:
             raise CommandError(f"no user with username or e-mail {login!r}")
         return user
