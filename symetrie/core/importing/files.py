@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -65,7 +64,9 @@ class _RejectsFile:
         self.path = path
         self.columns = columns
         self.delimiter = delimiter
-        self._tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
+        # One name, not one per process: a run killed midway leaves it behind, and the next
+        # run of the same file overwrites or removes it.
+        self._tmp = path.with_name(path.name + ".tmp")
         self._handle: IO[str] | None = None
         self._writer: Any = None
         self.count = 0
@@ -96,6 +97,7 @@ class _RejectsFile:
         if self.count:
             self._tmp.replace(self.path)
         else:
+            self._tmp.unlink(missing_ok=True)
             self.path.unlink(missing_ok=True)
 
 

@@ -134,7 +134,9 @@ def _csv_rows(reader: Any, columns: list[str]) -> Iterator[RawRow]:
     try:
         for values in reader:
             start, previous_end = previous_end + 1, reader.line_num + 1
-            if not values or (len(values) == 1 and not values[0].strip()):
+            # Blank lines, and rows of empty cells (";;;" as spreadsheets export the rows
+            # below the data that were once formatted), are not records.
+            if not any(value.strip() for value in values):
                 continue
             data = dict(zip(columns, values, strict=False))
             if len(values) != len(columns):
