@@ -40,19 +40,30 @@ api = NinjaAPI(
 @api.exception_handler(ValidationError)
 def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     """Name the record and the field of every error, not only a JSON pointer."""
-    errors = []
-    for error in exc.errors:
-        location = [part for part in error.get("loc", ()) if part not in ("body", "payload")]
-        record = next((part for part in location if isinstance(part, int)), None)
-        fields = [str(part) for part in location if not isinstance(part, int)]
-        errors.append(
-            {
-                "record": record,
-                "field": ".".join(fields) or None,
-                "message": error.get("msg", "invalid"),
-            }
-        )
+    errors = [_named_error(error) for error in exc.errors]
     return api.create_response(request, {"detail": "invalid request", "errors": errors}, status=422)
+
+
+# The first part of a Ninja error location says where the value came from, not what it is.
+_SOURCES = {"body", "payload", "query", "path", "header", "cookie", "form", "file"}
+
+
+def _named_error(error: dict[str, Any]) -> dict[str, Any]:
+    """`("body", "records", 3, "kind")` → record 3, field "kind"; `("query", "limit")` → field
+    "limit". Within a record, the field is what follows the record's position, if anything."""
+    location = list(error.get("loc", ()))
+    if location and location[0] in _SOURCES:
+        location = location[1:]
+    position = next((i for i, part in enumerate(location) if isinstance(part, int)), None)
+    if position is None:
+        record, fields = None, location
+    else:
+        record, fields = location[position], location[position + 1 :]
+    return {
+        "record": record,
+        "field": ".".join(str(part) for part in fields) or None,
+        "message": error.get("msg", "invalid"),
+    }
 
 
 @api.exception_handler(Http404)

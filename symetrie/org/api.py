@@ -96,7 +96,9 @@ def units_list(
     under: str | None = None,
     q: str | None = None,
 ) -> Any:
-    """Units the caller may see. `parent`: direct children of a unit; `under`: its subtree."""
+    """Units the caller may see. `parent`: direct children of a unit; `under`: its subtree;
+    `q`: a part of the name, or the exact code. A unit named in `parent` or `under` that the
+    caller may not see answers 404."""
     units = selectors.unit_list_visible_to(user=request.user).select_related("parent")
     if kind:
         units = units.filter(kind=kind)
@@ -105,13 +107,8 @@ def units_list(
     if under:
         units = units.subtree_of(selectors.unit_get_visible_to(user=request.user, code=under))
     if q:
-        units = units.filter(name__icontains=q)
+        units = units.filter(selectors.unit_matching(q))
     return units.order_by("path")
-
-
-@router.get("/units/{code}", response=UnitOut)
-def units_read(request: HttpRequest, code: str) -> Unit:
-    return selectors.unit_get_visible_to(user=request.user, code=code)
 
 
 @router.post("/units/bulk", response=BulkOut)
@@ -119,6 +116,11 @@ def units_bulk(request: HttpRequest, records: list[dict[str, Any]]) -> dict[str,
     """Create or update units by code (`code, name, kind, parent_code`)."""
     _require_org_admin(request, "org.change_unit")
     return run_bulk("units", records)
+
+
+@router.get("/units/{code}", response=UnitOut)
+def units_read(request: HttpRequest, code: str) -> Unit:
+    return selectors.unit_get_visible_to(user=request.user, code=code)
 
 
 @router.get("/roles", response=list[RoleOut])
@@ -145,10 +147,14 @@ def employees_list(
     active: bool | None = None,
     q: str | None = None,
 ) -> Any:
-    """Employees the caller may see. `unit`: that unit only; `under`: its whole subtree."""
+    """Employees the caller may see. `unit`: that unit only; `under`: its whole subtree;
+    `active`: present today or not; `q`: a part of the name or e-mail, or the exact external id.
+    A unit named in `unit` or `under` that the caller may not see answers 404."""
     employees = selectors.employee_list_visible_to(user=request.user)
     if unit:
-        employees = employees.filter(unit=selectors.unit_get_visible_to(user=request.user, code=unit))
+        employees = employees.filter(
+            unit=selectors.unit_get_visible_to(user=request.user, code=unit)
+        )
     if under:
         found = selectors.unit_get_visible_to(user=request.user, code=under)
         employees = employees.filter(unit__path__startswith=found.path)
@@ -160,13 +166,8 @@ def employees_list(
         present = employees.active_on(timezone.localdate())
         employees = present if active else employees.exclude(pk__in=present.values("pk"))
     if q:
-        employees = employees.filter(user__last_name__icontains=q)
+        employees = employees.filter(selectors.employee_matching(q))
     return employees.order_by("external_id")
-
-
-@router.get("/employees/{external_id}", response=EmployeeOut)
-def employees_read(request: HttpRequest, external_id: str) -> Employee:
-    return selectors.employee_get_visible_to(user=request.user, external_id=external_id)
 
 
 @router.post("/employees/bulk", response=BulkOut)
@@ -174,3 +175,8 @@ def employees_bulk(request: HttpRequest, records: list[dict[str, Any]]) -> dict[
     """Create or update employees by external id (columns of the `employees` import)."""
     _require_org_admin(request, "org.change_employee")
     return run_bulk("employees", records)
+
+
+@router.get("/employees/{external_id}", response=EmployeeOut)
+def employees_read(request: HttpRequest, external_id: str) -> Employee:
+    return selectors.employee_get_visible_to(user=request.user, external_id=external_id)

@@ -13,16 +13,16 @@ import enum
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from django.db.models import Count, Model, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from symetrie.org.models import Employee, Unit
+from symetrie.org.models import Employee, EmployeeQuerySet, Unit, UnitQuerySet
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
-M = TypeVar("M", bound=Model)
+QS = TypeVar("QS", bound=QuerySet[Any])
 
 
 class Reach(enum.Enum):
@@ -57,10 +57,10 @@ class Scope:
         if self.reach is Reach.SUBTREE:
             return Q(**{f"{prefix}path__startswith": self.path})
         if self.reach is Reach.OWN_UNIT:
-            return Q(**{f"{prefix}pk" if not unit_field else f"{unit_field}_id": self.unit_id})
+            return Q(**{f"{prefix}pk": self.unit_id})
         return Q(pk__in=[])
 
-    def filter(self, queryset: QuerySet[M], *, unit_field: str = "unit") -> QuerySet[M]:
+    def filter(self, queryset: QS, *, unit_field: str = "unit") -> QS:
         if self.reach is Reach.NOTHING:
             return queryset.none()
         return queryset.filter(self.q(unit_field))
@@ -82,13 +82,11 @@ def employee_for(user: AbstractBaseUser | AnonymousUser) -> Employee | None:
     """The user's employee record (cached on the user object for the request)."""
     if not user.is_authenticated:
         return None
-    cached: Employee | None | Any = getattr(user, "_symetrie_employee", ...)
+    cached: Employee | Any | None = getattr(user, "_symetrie_employee", ...)
     if cached is ...:
-        cached = (
-            Employee.objects.select_related("unit", "role").filter(user_id=user.pk).first()
-        )
-        user._symetrie_employee = cached  # type: ignore[union-attr]
-    return cached  # type: ignore[no-any-return]
+        cached = Employee.objects.select_related("unit", "role").filter(user_id=user.pk).first()
+        setattr(user, "_symetrie_employee", cached)  # noqa: B010 (not a model field)
+    return cached
 
 
 def scope_for(user: AbstractBaseUser | AnonymousUser) -> Scope:
@@ -120,7 +118,7 @@ def persona_for(user: AbstractBaseUser | AnonymousUser) -> Persona:
     return Persona.MANAGER if employee.is_manager else Persona.FRONTLINE
 
 
-def unit_list_visible_to(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Unit]:
+def unit_list_visible_to(*, user: AbstractBaseUser | AnonymousUser) -> UnitQuerySet:
     return scope_for(user).filter(Unit.objects.all(), unit_field="")
 
 
@@ -141,31 +139,35 @@ def unit_roots_visible_to(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet
     elif scope.reach is Reach.NOTHING:
         units = units.none()
     else:
-        units = units.filter(pk=scope.unit_id)
-    return with_child_counts(units)
+        units = units.filter(pk__in=[scope.unit_id])
+    return with_child_counts(units, scope=scope)
 
 
 def unit_children_visible_to(
     *, user: AbstractBaseUser | AnonymousUser, unit: Unit
 ) -> QuerySet[Unit]:
-    return with_child_counts(unit_list_visible_to(user=user).filter(parent=unit))
+    scope = scope_for(user)
+    return with_child_counts(
+        scope.filter(Unit.objects.filter(parent=unit), unit_field=""), scope=scope
+    )
 
 
-def unit_ancestors_visible_to(
-    *, user: AbstractBaseUser | AnonymousUser, unit: Unit
-) -> list[Unit]:
+def unit_ancestors_visible_to(*, user: AbstractBaseUser | AnonymousUser, unit: Unit) -> list[Unit]:
     """Breadcrumbs: the unit's ancestors that the user may see, root first."""
     paths = unit.ancestor_paths()
     return list(unit_list_visible_to(user=user).filter(path__in=paths).order_by("depth"))
 
 
-def with_child_counts(units: QuerySet[Unit]) -> QuerySet[Unit]:
-    return units.annotate(
-        child_count=Count("children", distinct=True),
-    ).order_by("name")
+def with_child_counts(units: QuerySet[Unit], *, scope: Scope) -> QuerySet[Unit]:
+    """Units with how many children each has *that the scope covers*: a frontline employee's
+    unit shows no sub-units to drill into, rather than a count of units they cannot open."""
+    visible = None if scope.reach is Reach.EVERYTHING else scope.q("children")
+    return units.annotate(child_count=Count("children", filter=visible, distinct=True)).order_by(
+        "name"
+    )
 
 
-def employee_list_visible_to(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Employee]:
+def employee_list_visible_to(*, user: AbstractBaseUser | AnonymousUser) -> EmployeeQuerySet:
     return scope_for(user).filter(
         Employee.objects.select_related("user", "unit", "role"), unit_field="unit"
     )
@@ -180,12 +182,24 @@ def employee_get_visible_to(
     return employee
 
 
-def unit_headcount(*, unit: Unit, subtree: bool = True) -> dict[str, int]:
+def unit_headcount_visible_to(
+    *, user: AbstractBaseUser | AnonymousUser, unit: Unit
+) -> dict[str, int]:
+    """Headcounts of the unit's subtree, counting only the people the user may see (a frontline
+    employee's figures are their own unit's, not those of teams under it)."""
+    return unit_headcount(unit=unit, scope=scope_for(user))
+
+
+def unit_headcount(
+    *, unit: Unit, subtree: bool = True, scope: Scope | None = None
+) -> dict[str, int]:
     """Active headcount, managers, and leavers in the last 365 days, in the unit or its subtree."""
     today = timezone.localdate()
     employees = Employee.objects.filter(
         Q(unit__path__startswith=unit.path) if subtree else Q(unit=unit)
     )
+    if scope is not None:
+        employees = scope.filter(employees, unit_field="unit")
     year_ago = today - dt.timedelta(days=365)
     present = Q(hire_date__lte=today) & (Q(leave_date__isnull=True) | Q(leave_date__gt=today))
     counts: dict[str, int] = employees.aggregate(
@@ -216,11 +230,24 @@ def unit_home_for(*, user: AbstractBaseUser | AnonymousUser) -> Unit | None:
     return employee.unit if employee is not None else None
 
 
+def unit_matching(query: str) -> Q:
+    """Units whose name contains the query or whose code is the query (pages and API alike)."""
+    return Q(name__icontains=query) | Q(code__iexact=query)
+
+
+def employee_matching(query: str) -> Q:
+    """People whose name or e-mail contains the query, or whose external id is the query."""
+    return (
+        Q(user__first_name__icontains=query)
+        | Q(user__last_name__icontains=query)
+        | Q(user__email__icontains=query)
+        | Q(external_id__iexact=query)
+    )
+
+
 def unit_search_visible_to(*, user: AbstractBaseUser | AnonymousUser, query: str) -> QuerySet[Unit]:
-    """Units whose name contains the query or whose code is the query, within scope."""
-    return unit_list_visible_to(user=user).filter(
-        Q(name__icontains=query) | Q(code__iexact=query)
-    ).order_by("depth", "name")
+    """Units matching the query, within scope, the highest in the tree first."""
+    return unit_list_visible_to(user=user).filter(unit_matching(query)).order_by("depth", "name")
 
 
 def employee_list_in_unit_visible_to(
@@ -238,10 +265,5 @@ def employee_list_in_unit_visible_to(
     elif status == "left":
         employees = employees.filter(leave_date__lte=today)
     if query:
-        employees = employees.filter(
-            Q(user__first_name__icontains=query)
-            | Q(user__last_name__icontains=query)
-            | Q(user__email__icontains=query)
-            | Q(external_id__iexact=query)
-        )
+        employees = employees.filter(employee_matching(query))
     return employees.order_by("user__last_name", "user__first_name", "pk")

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
@@ -66,7 +67,9 @@ def unit_create(*, code: str, name: str, kind: str, parent: Unit | None = None) 
     unit.path = (parent.path if parent else "") + path_segment(unit.pk)
     unit.depth = parent.depth + 1 if parent else 0
     if unit.depth > MAX_DEPTH:
-        raise ValidationError({"parent": _("The tree may not be deeper than %d levels.") % MAX_DEPTH})
+        raise ValidationError(
+            {"parent": _("The tree may not be deeper than %d levels.") % MAX_DEPTH}
+        )
     unit.save(update_fields=["path", "depth"])
     return unit
 
@@ -86,7 +89,9 @@ def unit_move(*, unit: Unit, new_parent: Unit | None) -> Unit:
     delta = (new_parent.depth + 1 if new_parent else 0) - unit.depth
     deepest = Unit.objects.subtree_of(unit).order_by("-depth").values_list("depth", flat=True)[0]
     if deepest + delta > MAX_DEPTH:
-        raise ValidationError({"parent": _("The tree may not be deeper than %d levels.") % MAX_DEPTH})
+        raise ValidationError(
+            {"parent": _("The tree may not be deeper than %d levels.") % MAX_DEPTH}
+        )
     Unit.objects.filter(pk=unit.pk).update(parent=new_parent)
     Unit.objects.filter(path__startswith=old_path).update(
         path=Concat(Value(new_path), Substr("path", len(old_path) + 1, Length("path"))),
@@ -100,7 +105,8 @@ def unit_paths_rebuild() -> int:
     """Recompute every unit's path and depth from the parent links; returns how many changed.
 
     Used after bulk writes where parents may be set in any order. Runs in the caller's
-    transaction; the cost is one pass over the units (thousands), not per query.
+    transaction; the cost is one pass over the units (thousands), not per query. Refuses, before
+    writing anything, a cycle or a tree deeper than MAX_DEPTH (whose paths would not fit).
     """
     rows = list(Unit.objects.values_list("pk", "parent_id", "path", "depth"))
     children: dict[int | None, list[int]] = {}
@@ -115,6 +121,8 @@ def unit_paths_rebuild() -> int:
         stack.extend((child, path, depth + 1) for child in children.get(pk, []))
     if len(computed) != len(rows):
         raise ValidationError(_("The org tree has a cycle."))
+    if any(depth > MAX_DEPTH for _path, depth in computed.values()):
+        raise ValidationError(_("The tree may not be deeper than %d levels.") % MAX_DEPTH)
     changed = [
         Unit(pk=pk, path=computed[pk][0], depth=computed[pk][1])
         for pk, _parent, path, depth in rows
@@ -130,9 +138,9 @@ def unit_paths_rebuild() -> int:
 def unit_upsert_many(lines: Sequence[Line[UnitRecord]]) -> BatchResult:
     """Create or update units by code; parents may come after their children, or already exist.
 
-    Rows that would make a cycle, name an unknown parent, or hang under a rejected row are
-    rejected with the reason; the rest are written, and paths rebuilt, in the caller's
-    transaction.
+    Rows that would make a cycle, name an unknown parent, go deeper than MAX_DEPTH, or hang
+    under a rejected row are rejected with the reason; the rest are written, and paths rebuilt,
+    in the caller's transaction.
     """
     result = BatchResult()
     existing = {unit.code: unit for unit in Unit.objects.select_for_update().order_by("pk")}
@@ -167,22 +175,36 @@ def unit_upsert_many(lines: Sequence[Line[UnitRecord]]) -> BatchResult:
             if parent == code:
                 drop(code, _("a unit cannot be its own parent"))
             elif parent not in parent_of and parent in rejected_at:
-                drop(code, _("its parent “%(code)s” was rejected (line %(line)d)")
-                     % {"code": parent, "line": rejected_at[parent]})
+                drop(
+                    code,
+                    _("its parent “%(code)s” was rejected (line %(line)d)")
+                    % {"code": parent, "line": rejected_at[parent]},
+                )
             elif parent not in parent_of:
-                drop(code, _("unknown unit “%(code)s” (not in the file nor in the database)")
-                     % {"code": parent})
+                drop(
+                    code,
+                    _("unknown unit “%(code)s” (not in the file nor in the database)")
+                    % {"code": parent},
+                )
             else:
                 cycle = _cycle_through(code, parent_of)
                 if cycle:
                     for member in cycle:
                         if member in pending:
-                            drop(member, _("makes a cycle: %(cycle)s")
-                                 % {"cycle": " → ".join([*cycle, cycle[0]])})
+                            drop(
+                                member,
+                                _("makes a cycle: %(cycle)s")
+                                % {"cycle": " → ".join([*cycle, cycle[0]])},
+                            )
                 else:
                     continue
             changed = True
             break
+        if not changed:
+            too_deep = _first_too_deep(parent_of, pending, current_parent)
+            if too_deep is not None:
+                drop(*too_deep)
+                changed = True
 
     created: list[Unit] = []
     updated: list[Unit] = []
@@ -194,7 +216,9 @@ def unit_upsert_many(lines: Sequence[Line[UnitRecord]]) -> BatchResult:
             created.append(unit)
             existing[code] = unit
         elif (unit.name, unit.kind, current_parent[code]) != (
-            record.name, record.kind, record.parent_code
+            record.name,
+            record.kind,
+            record.parent_code,
         ):
             unit.name, unit.kind = record.name, record.kind
             updated.append(unit)
@@ -208,10 +232,49 @@ def unit_upsert_many(lines: Sequence[Line[UnitRecord]]) -> BatchResult:
     result.counts.created += len(created)
     result.counts.updated += len(updated)
     unit_paths_rebuild()
-    too_deep = Unit.objects.filter(depth__gt=MAX_DEPTH).values_list("code", flat=True)[:1]
-    if too_deep:
-        raise ValidationError(_("The tree may not be deeper than %d levels.") % MAX_DEPTH)
     return result
+
+
+def _first_too_deep(
+    parent_of: dict[str, str],
+    pending: dict[str, Line[UnitRecord]],
+    current_parent: dict[str, str],
+) -> tuple[str, str] | None:
+    """The row, first in the file, that puts a unit deeper than MAX_DEPTH, and why.
+
+    A unit too deep is blamed on the nearest row at or above it that places a unit: a new unit,
+    or one given another parent. `parent_of` must hold no cycle and no unknown parent.
+    """
+    depth: dict[str, int] = {}
+    culprits: dict[str, str] = {}
+    for code in parent_of:
+        chain = []
+        current = code
+        while current and current not in depth:
+            chain.append(current)
+            current = parent_of.get(current, "")
+        level = depth[current] if current else -1
+        for member in reversed(chain):
+            level += 1
+            depth[member] = level
+        if depth[code] <= MAX_DEPTH:
+            continue
+        placed = code
+        while placed and not (
+            placed in pending and current_parent.get(placed) != parent_of[placed]
+        ):
+            placed = parent_of.get(placed, "")
+        if placed == code:
+            culprits[code] = _("would be deeper than %(max)d levels") % {"max": MAX_DEPTH}
+        elif placed:
+            culprits.setdefault(
+                placed,
+                _("would take the units under it deeper than %(max)d levels") % {"max": MAX_DEPTH},
+            )
+    if not culprits:
+        return None
+    first = min(culprits, key=lambda code: pending[code].number)
+    return first, culprits[first]
 
 
 def _cycle_through(code: str, parent_of: dict[str, str]) -> list[str]:
@@ -293,19 +356,18 @@ def employee_upsert_many(
         .order_by("pk")
     }
     emails = {r.email for r in records}
-    taken = {
-        email: owner
-        for email, owner in User.objects.filter(username__in=emails).values_list(
-            "username", "employee__external_id"
-        )
-    }
-    new_users: list[tuple[Line[EmployeeRecord], object]] = []
-    changed_users: list[object] = []
+    taken: dict[str, str | None] = dict(
+        User.objects.filter(username__in=emails).values_list("username", "employee__external_id")
+    )
+    new_users: list[tuple[Line[EmployeeRecord], Any]] = []
+    changed_users: list[Any] = []
     changed_employees: list[Employee] = []
     for line in lines:
         record = line.record
         if record.unit_code not in units:
-            result.reject(line, "unit_code", _("unknown unit “%(code)s”") % {"code": record.unit_code})
+            result.reject(
+                line, "unit_code", _("unknown unit “%(code)s”") % {"code": record.unit_code}
+            )
             continue
         if record.role_code not in roles:
             result.reject(line, "role", _("unknown role “%(code)s”") % {"code": record.role_code})
@@ -313,7 +375,8 @@ def employee_upsert_many(
         owner = taken.get(record.email, ...)
         if owner is not ... and owner != record.external_id:
             result.reject(
-                line, "email",
+                line,
+                "email",
                 _("“%(email)s” is already used by employee %(other)s")
                 % {"email": record.email, "other": owner or _("(an account with no employee)")},
             )
@@ -350,11 +413,11 @@ def employee_upsert_many(
             result.counts.updated += 1
         else:
             result.counts.unchanged += 1
-    User.objects.bulk_create([user for _line, user in new_users], batch_size=1000)  # type: ignore[misc]
+    User.objects.bulk_create([user for _line, user in new_users], batch_size=1000)
     Employee.objects.bulk_create(
         [
             Employee(
-                user=user,  # type: ignore[misc]
+                user=user,
                 external_id=line.record.external_id,
                 unit_id=units[line.record.unit_code],
                 role_id=roles[line.record.role_code],
@@ -366,11 +429,15 @@ def employee_upsert_many(
         ],
         batch_size=1000,
     )
-    User.objects.bulk_update(  # type: ignore[misc]
-        changed_users, ["username", "email", "first_name", "last_name", "is_active"], batch_size=1000
+    User.objects.bulk_update(
+        changed_users,
+        ["username", "email", "first_name", "last_name", "is_active"],
+        batch_size=1000,
     )
     Employee.objects.bulk_update(
-        changed_employees, ["unit", "role", "hire_date", "leave_date", "is_manager"], batch_size=1000
+        changed_employees,
+        ["unit", "role", "hire_date", "leave_date", "is_manager"],
+        batch_size=1000,
     )
     result.counts.created += len(new_users)
     return result

@@ -46,7 +46,8 @@ def unit(request: HtmxHttpRequest, code: str) -> HttpResponse:
             "org/unit.html#employees",
             {"unit": unit, "page": page, "query": query, "status": status},
         )
-    counts = selectors.unit_headcount(unit=unit)
+    counts = selectors.unit_headcount_visible_to(user=request.user, unit=unit)
+    own = selectors.employee_for(request.user)
     context = {
         "unit": unit,
         "ancestors": selectors.unit_ancestors_visible_to(user=request.user, unit=unit),
@@ -56,7 +57,6 @@ def unit(request: HtmxHttpRequest, code: str) -> HttpResponse:
         "page": page,
         "query": query,
         "status": status,
-        "section": "unit" if selectors.employee_for(request.user) and
-        selectors.employee_for(request.user).unit_id == unit.pk else "org",  # type: ignore[union-attr]
+        "section": "unit" if own is not None and own.unit_id == unit.pk else "org",
     }
     return render(request, "org/unit.html", context)

@@ -216,6 +216,19 @@ def test_unit_paths_rebuild_refuses_a_cycle_and_writes_nothing(org: Org):
     assert snapshot() == before
 
 
+def test_unit_paths_rebuild_refuses_a_tree_too_deep_and_writes_nothing(db: None):
+    deep = chain(None, "L", MAX_DEPTH + 1)
+    [leaf] = chain(None, "X", 1)
+    Unit.objects.filter(pk=leaf.pk).update(parent=deep[-1])
+    before = snapshot()
+
+    with pytest.raises(ValidationError) as error:
+        unit_paths_rebuild()
+
+    assert error.value.messages == [f"The tree may not be deeper than {MAX_DEPTH} levels."]
+    assert snapshot() == before
+
+
 def test_ancestor_paths_and_breadcrumbs(org: Org, lead, manager, frontline):
     assert org.lille_team.ancestor_paths() == [org.hq.path, org.north.path, org.lille.path]
     assert org.hq.ancestor_paths() == []
