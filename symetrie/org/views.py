@@ -8,6 +8,9 @@ from django.shortcuts import render
 from symetrie.core.http import HtmxHttpRequest
 from symetrie.org import selectors
 
+# Who the people list shows: present today, departed, or everyone.
+PEOPLE_STATUSES = ("active", "left", "all")
+
 
 @login_required
 def tree(request: HtmxHttpRequest) -> HttpResponse:
@@ -36,6 +39,8 @@ def unit(request: HtmxHttpRequest, code: str) -> HttpResponse:
     unit = selectors.unit_get_visible_to(user=request.user, code=code)
     query = request.GET.get("q", "").strip()
     status = request.GET.get("status", "active")
+    if status not in PEOPLE_STATUSES:
+        status = "active"
     employees = selectors.employee_list_in_unit_visible_to(
         user=request.user, unit=unit, query=query, status=status
     )
