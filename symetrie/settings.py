@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "symetrie.accounts",
     "symetrie.org",
     "symetrie.customers",
+    "symetrie.frontline",
     "symetrie.demo",
 ]
 

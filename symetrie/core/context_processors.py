@@ -26,10 +26,11 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     persona = persona_for(user)
     items = [NavItem(_("Home"), reverse("core:home"), "home")]
     employee = employee_for(user)
+    if persona is not Persona.NONE:
+        items.append(NavItem(_("Customers"), reverse("frontline:workspace"), "customers"))
+        items.append(NavItem(_("Campaigns"), reverse("frontline:campaigns"), "campaigns"))
     if employee is not None and persona in (Persona.FRONTLINE, Persona.MANAGER):
-        items.append(
-            NavItem(_("My unit"), reverse("org:unit", args=[employee.unit.code]), "unit")
-        )
+        items.append(NavItem(_("My unit"), reverse("org:unit", args=[employee.unit.code]), "unit"))
     if persona in (Persona.MANAGER, Persona.LEAD):
         items.append(NavItem(_("Organisation"), reverse("org:tree"), "org"))
     if persona is Persona.LEAD:
