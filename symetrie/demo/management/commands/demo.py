@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import time
 from typing import Any
 
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
 from symetrie.demo import builder
@@ -18,7 +19,8 @@ def _date(value: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise CommandError(f"--today {value!r} is not a date (use YYYY-MM-DD)") from None
+        # argparse reports it as a usage error naming the option (--today).
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date (use YYYY-MM-DD)") from None
 
 
 class Command(BaseCommand):
