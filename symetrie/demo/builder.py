@@ -63,11 +63,13 @@ class RichProgress(Progress):
             console=Console(stderr=True),
         )
         self._task: TaskID | None = None
+        self._total = 0
         self._bars.start()
 
     def stage(self, description: str, total: int) -> None:
         self._finish_task()
         self._task = self._bars.add_task(description, total=total)
+        self._total = total
 
     def advance(self, amount: int = 1) -> None:
         if self._task is not None:
@@ -79,8 +81,7 @@ class RichProgress(Progress):
 
     def _finish_task(self) -> None:
         if self._task is not None:
-            total = self._bars.tasks[-1].total
-            self._bars.update(self._task, completed=total)
+            self._bars.update(self._task, completed=self._total)
             self._task = None
 
 
@@ -94,11 +95,14 @@ class DemoContext:
     size: Size
     progress: Progress = field(default_factory=Progress)
     # The current step's own generator (see the module docstring); never the global `random`.
-    rng: random.Random = field(default_factory=random.Random)
+    rng: random.Random = field(init=False)
     # Filled by the org step.
     org: OrgFacts | None = None
     # Filled by the personas step, in the order they are printed.
     personas: list[PersonaLogin] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.rng = self.rng_for("")
 
     def rng_for(self, name: str) -> random.Random:
         """A generator of its own for `name`, reproducible from the seed alone."""

@@ -6,9 +6,10 @@ services, a few queries per thousand rows.
 
 People are generated post by post (a post: a unit, a role, managing it or not). Each post's
 history over the last two years is simulated: whoever held it then may have left (a yearly
-hazard of about 12 %, higher in the first year of tenure), and a replacement is hired a few
-weeks after the departure. This gives the network a realistic turnover, leavers with their
-leave dates, and a fair share of recent hires, whose escalations later steps measure.
+hazard of 10 %, 30 % in the first year of tenure: 11 to 14 % of the staff leave each year),
+and a replacement is hired a few weeks after the departure. This gives the network a
+realistic turnover, leavers with their leave dates, and a fair share of recent hires, whose
+escalations later steps measure.
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from django.db import transaction
 
-from symetrie.demo.builder import build
+from symetrie.demo.builder import Progress, build
 from tests.demo.conftest import dump
 
 TODAY = dt.date(2025, 6, 16)
@@ -59,10 +59,35 @@ def test_dates_follow_the_reference_date(db, default):
         assert (after[10], after[11]) == (hire + week, leave + week if leave else None)
 
 
+class RecordingProgress(Progress):
+    def __init__(self) -> None:
+        self.stages: list[list[Any]] = []
+        self.closed = False
+
+    def stage(self, description: str, total: int) -> None:
+        self.stages.append([description, total, 0])
+
+    def advance(self, amount: int = 1) -> None:
+        self.stages[-1][2] += amount
+
+    def close(self) -> None:
+        self.closed = True
+
+
 def test_build_is_a_few_bulk_queries_not_one_per_row(db, django_assert_max_num_queries):
+    progress = RecordingProgress()
+
     with transaction.atomic(), django_assert_max_num_queries(80):
-        build(seed=42, today=TODAY)
+        build(seed=42, today=TODAY, progress=progress)
         transaction.set_rollback(True)
+
+    assert [(name, total == done) for name, total, done in progress.stages] == [
+        ("Units", True),
+        ("Roles", True),
+        ("Employees", True),
+        ("Persona accounts", True),
+    ]
+    assert progress.closed
 
 
 PLAN_DIGEST = """

@@ -4,6 +4,8 @@ for. Exact figures are what the generator gives for seed 42; ranges say what is 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import random
 from collections import Counter
 from decimal import Decimal
 
@@ -13,6 +15,7 @@ from django.db.models import Count, Q
 
 from symetrie.demo.builder import DemoContext
 from symetrie.demo.names import FIRST_NAMES, LAST_NAMES, REGIONS
+from symetrie.demo.org import plan_org, post_history
 from symetrie.demo.personas import PERSONAS
 from symetrie.org.models import Employee, Role, Unit
 
@@ -106,15 +109,19 @@ def test_tenures_run_from_new_hires_to_decades(demo):
     assert share(20 * 365, 60 * 365) >= 0.05
 
 
-def test_replacements_are_hired_after_departures(demo):
-    """Each leaver's post was refilled after they left, or is still vacant."""
-    recent_hires = Employee.objects.filter(hire_date__gt=demo.today - dt.timedelta(days=700))
-    leavers = Employee.objects.filter(leave_date__isnull=False)
+@pytest.mark.parametrize("is_manager", [False, True])
+def test_replacements_are_hired_after_departures_and_managers_always_replaced(is_manager):
+    rng = random.Random(1)
+    today = dt.date(2025, 6, 16)
 
-    assert recent_hires.count() > leavers.count() / 2
-    assert min(leavers.values_list("leave_date", flat=True)) < max(
-        recent_hires.values_list("hire_date", flat=True)
-    )
+    for _ in range(2000):
+        history = post_history(rng, today, is_manager=is_manager)
+        for previous, following in itertools.pairwise(history):
+            assert previous.leave_date is not None
+            assert previous.leave_date < following.hire_date <= today
+        assert all(s.leave_date is None or s.hire_date < s.leave_date < today for s in history)
+        if is_manager:
+            assert history[-1].leave_date is None
 
 
 def test_roles_carry_their_latitude(demo):
@@ -150,3 +157,18 @@ def test_only_the_personas_have_a_password(demo):
     with_password = get_user_model().objects.exclude(password__startswith="!")
 
     assert set(with_password.values_list("username", flat=True)) == {p.email for p in PERSONAS}
+
+
+def test_the_large_network_is_about_ten_times_larger():
+    """Planned only (no database): the large build itself takes several seconds."""
+    ctx = DemoContext(seed=42, today=dt.date(2025, 6, 16), size="large")
+    plan = plan_org(ctx.rng_for("org"), size="large", today=ctx.today)
+    kinds = Counter(unit.kind for unit in plan.units)
+    codes = [unit.code for unit in plan.units]
+
+    assert (kinds["agency"], len(plan.employees)) == (600, 8114)
+    assert 7000 <= len(plan.employees) <= 9000
+    assert kinds["area"] > 0 and kinds["region"] == 12
+    assert len(set(codes)) == len(codes)
+    assert max(len(code) for code in codes) <= 32
+    assert len({e.email for e in plan.employees}) == len(plan.employees)
