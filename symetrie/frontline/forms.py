@@ -28,6 +28,7 @@ class SearchForm(forms.Form):
                 "autocomplete": "off",
                 "spellcheck": "false",
                 "data-search": True,
+                "aria-keyshortcuts": "/",
                 "aria-describedby": "workspace-q-hint",
             }
         ),

@@ -20,10 +20,24 @@ from symetrie.customers.models import (
     Delivery,
     HandoffNote,
     Identity,
+    IdentityType,
     Interaction,
 )
 
 TIMELINE_PAGE = customer_selectors.TIMELINE_PAGE
+IDENTITY_ORDER: dict[str, int] = {
+    kind.value: rank
+    for rank, kind in enumerate(
+        [
+            IdentityType.LOYALTY_CARD,
+            IdentityType.PHONE,
+            IdentityType.EMAIL,
+            IdentityType.ACCOUNT,
+            IdentityType.CONTRACT,
+            IdentityType.APP_ID,
+        ]
+    )
+}
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 _MICROSECOND = dt.timedelta(microseconds=1)
 
@@ -76,7 +90,11 @@ class CustomerScreen:
 
     @cached_property
     def identities(self) -> list[Identity]:
-        return list(self.customer.identities.order_by("type", "value"))
+        """The identifiers in the order people are asked for them: card, phone, e-mail..."""
+        return sorted(
+            self.customer.identities.all(),
+            key=lambda identity: (IDENTITY_ORDER.get(identity.type, 99), identity.value),
+        )
 
     @cached_property
     def handoff_notes(self) -> list[HandoffNote]:

@@ -53,7 +53,8 @@ def customer(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         return HttpResponseBadRequest(_("This page of the timeline does not exist."))
     screen = selectors.CustomerScreen(customer=customer, **filters.cleaned_data)
     if request.htmx:
-        return render(request, f"{TEMPLATE}#timeline", {"screen": screen, "customer": customer})
+        context = {"screen": screen, "customer": customer, "announce": True}
+        return render(request, f"{TEMPLATE}#timeline", context)
     return _screen(request, screen, filters=filters)
 
 

@@ -66,6 +66,13 @@ def fast_passwords(settings) -> None:
 
 @pytest.fixture
 def customers(org: Org, frontline: Employee, teammate: Employee, stranger: Employee) -> Customers:
+    return customers_create(org, frontline=frontline, teammate=teammate, stranger=stranger)
+
+
+def customers_create(
+    org: Org, *, frontline: Employee, teammate: Employee, stranger: Employee
+) -> Customers:
+    """The customers above (also used by the browser tests)."""
     today = timezone.localdate()
     elodie = customer_create(
         external_id="C-ELODIE",

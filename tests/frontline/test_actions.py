@@ -97,6 +97,8 @@ def test_htmx_logging_returns_a_fresh_form_and_the_new_timeline(frontline, custo
     )
     assert page.index('<p class="event-subject">Demande de plafond carte</p>') > 0
     assert re.search(r'<div id="workspace-status" hx-swap-oob="innerHTML">[^<]+</div>', page)
+    # One announcement only: the timeline does not announce itself as well.
+    assert 'id="timeline-status"' not in page
     # The fresh form carries a new stamp, so the next action is timed from now.
     fresh = re.search(r'name="opened" value="([^"]+)"', page)
     assert fresh is not None and fresh.group(1) != stamp

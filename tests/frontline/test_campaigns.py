@@ -87,3 +87,22 @@ def test_the_frontline_home_leads_to_the_workspace(frontline):
     page = client_for(frontline).get("/").content.decode()
     assert 'action="/workspace/"' in page
     assert 'id="home-q"' in page and "autofocus" in page
+
+
+def test_the_campaigns_page_costs_a_fixed_number_of_queries(frontline, django_assert_num_queries):
+    today = timezone.localdate()
+    for n in range(4):
+        campaign_create(
+            f"C{n}",
+            f"Campagne {n}",
+            internal=today - dt.timedelta(days=5),
+            external=today + dt.timedelta(days=n - 2),
+            end=today + dt.timedelta(days=9),
+        )
+    client = client_for(frontline)
+    client.get("/campaigns/")
+    # session, user, employee; live, coming.
+    with django_assert_num_queries(5):
+        response = client.get("/campaigns/")
+    assert len(response.context["campaigns"]["live"]) == 3
+    assert len(response.context["campaigns"]["coming"]) == 1
