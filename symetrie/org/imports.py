@@ -19,11 +19,21 @@ from symetrie.org.services import EmployeeRecord, RoleRecord, UnitRecord
 UNIT_KINDS: dict[str, str] = {kind.value: kind.value for kind in UnitKind}
 UNIT_KINDS.update(
     {
-        "entreprise": "company", "société": "company", "societe": "company",
-        "région": "region", "secteur": "area", "zone": "area", "agence": "agency",
-        "magasin": "store", "boutique": "store", "département": "department",
-        "departement": "department", "service": "department", "direction": "department",
-        "équipe": "team", "equipe": "team",
+        "entreprise": "company",
+        "société": "company",
+        "societe": "company",
+        "région": "region",
+        "secteur": "area",
+        "zone": "area",
+        "agence": "agency",
+        "magasin": "store",
+        "boutique": "store",
+        "département": "department",
+        "departement": "department",
+        "service": "department",
+        "direction": "department",
+        "équipe": "team",
+        "equipe": "team",
     }
 )
 
@@ -98,8 +108,15 @@ class RoleKindImport(ImportKind[RoleRecord]):
 class EmployeeKindImport(ImportKind[EmployeeRecord]):
     name = "employees"
     columns = (
-        "external_id", "email", "first_name", "last_name", "unit_code", "role",
-        "hire_date", "leave_date", "is_manager",
+        "external_id",
+        "email",
+        "first_name",
+        "last_name",
+        "unit_code",
+        "role",
+        "hire_date",
+        "leave_date",
+        "is_manager",
     )
     required_columns = ("external_id", "email", "unit_code", "role", "hire_date")
     key_column = "external_id"
