@@ -126,6 +126,9 @@ def units_read(request: HttpRequest, code: str) -> Unit:
 @router.get("/roles", response=list[RoleOut])
 @paginate(LimitOffsetPagination)
 def roles_list(request: HttpRequest) -> Any:
+    """Roles and their latitude; like the rest of the org, nothing for a user with no scope."""
+    if selectors.scope_for(request.user).reach is selectors.Reach.NOTHING:
+        return Role.objects.none()
     return Role.objects.order_by("code")
 
 

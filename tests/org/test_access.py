@@ -303,6 +303,17 @@ def test_api_lists_hold_only_what_is_in_scope(people, persona):
     assert people_list.json()["count"] == len(employees)
 
 
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_roles_are_listed_to_anyone_with_a_scope(people, persona):
+    response = client_as(people, persona).get("/api/roles")
+
+    if persona in LOGGED_OUT:
+        assert response.status_code == 401
+        return
+    roles = [role["code"] for role in response.json()["items"]]
+    assert roles == ([] if not VISIBLE[persona][0] else ["advisor", "cx_lead", "director"])
+
+
 @pytest.mark.parametrize(
     "query",
     [
