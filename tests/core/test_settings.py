@@ -50,41 +50,39 @@ def production(tmp_path) -> dict[str, str]:
     }
 
 
-def last_line(text: str) -> str:
-    return text.strip().splitlines()[-1]
-
-
 # ---------------------------------------------------------------- refusing to start
 
 
 def test_production_without_a_secret_key_refuses_to_start(tmp_path):
     done = symetrie(tmp_path, "check", ALLOWED_HOSTS="symetrie.example.fr")
 
-    assert done.returncode == 1
+    assert done.returncode == 2
     assert done.stdout == ""
-    assert last_line(done.stderr).startswith(
-        "django.core.exceptions.ImproperlyConfigured: SECRET_KEY is required when DEBUG is off"
+    assert done.stderr.startswith(
+        "symetrie: configuration error: SECRET_KEY is required when DEBUG is off"
     )
+    assert len(done.stderr.splitlines()) == 1
 
 
 def test_production_without_allowed_hosts_refuses_to_start(tmp_path):
     done = symetrie(tmp_path, "check", SECRET_KEY=secrets.token_urlsafe(50))
 
-    assert done.returncode == 1
+    assert done.returncode == 2
     assert done.stdout == ""
-    assert last_line(done.stderr).startswith(
-        "django.core.exceptions.ImproperlyConfigured: ALLOWED_HOSTS is required when DEBUG is off"
+    assert done.stderr.startswith(
+        "symetrie: configuration error: ALLOWED_HOSTS is required when DEBUG is off"
     )
+    assert len(done.stderr.splitlines()) == 1
 
 
 @pytest.mark.parametrize("value", ["maybe", "2", "enabled"])
 def test_a_debug_that_is_neither_yes_nor_no_refuses_to_start(tmp_path, value):
     done = symetrie(tmp_path, "check", DEBUG=value, **production(tmp_path))
 
-    assert done.returncode == 1
-    assert last_line(done.stderr) == (
-        f"django.core.exceptions.ImproperlyConfigured: DEBUG={value!r} is not a boolean: "
-        "use 1/0, true/false, yes/no."
+    assert done.returncode == 2
+    assert done.stderr == (
+        f"symetrie: configuration error: DEBUG={value!r} is not a boolean: "
+        "use 1/0, true/false, yes/no.\n"
     )
 
 
