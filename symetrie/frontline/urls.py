@@ -8,7 +8,7 @@ app_name = "frontline"
 
 urlpatterns = [
     path("workspace/", views.workspace, name="workspace"),
-    path("workspace/customers/<int:pk>/", views.customer, name="customer"),
+    path("workspace/customers/<int:pk>/", views.customer_detail, name="customer"),
     path(
         "workspace/customers/<int:pk>/interactions/",
         views.interaction_create,

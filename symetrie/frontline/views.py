@@ -46,7 +46,7 @@ def workspace(request: HtmxHttpRequest) -> HttpResponse:
 
 
 @login_required
-def customer(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+def customer_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     customer = customer_selectors.customer_get_visible_to(user=request.user, pk=pk)
     filters = TimelineForm(request.GET, auto_id="timeline-%s")
     if not filters.is_valid():

@@ -23,6 +23,7 @@ CARD = "2901 2345 6789"
 PHONE = "06 12 34 56 78"
 EMAIL = "Elodie.Lefevre@Example.fr"
 ACCOUNT = "FR76 3000 1000 42"
+CONTRACT = "CT-2024/0042"
 
 
 @dataclass
@@ -88,6 +89,7 @@ def customers_create(
         ("phone", PHONE),
         ("email", EMAIL),
         ("account", ACCOUNT),
+        ("contract", CONTRACT),
     ]:
         identity_add(customer=elodie, type=type_, value=value)
     eloise = customer_create(

@@ -56,6 +56,7 @@ def test_the_screen_shows_identities_advisor_and_the_campaign_as_sent(
     assert "Félix Frontline" in page  # the advisor
     # Shown as people read them out, in the order they are asked for.
     shown = ["2901 2345 6789", "06 12 34 56 78", "elodie.lefevre@example.fr", "FR763000100042"]
+    shown.append("CT20240042")
     positions = [page.index(f"<dd>{value}</dd>") for value in shown]
     assert positions == sorted(positions)
     assert "Livret Printemps" in page
@@ -249,3 +250,11 @@ def test_a_team_member_serves_the_agency_customers(teammate, customers: Customer
     client = client_for(teammate)
     assert client.get(_url(customers.elodie)).status_code == 200
     assert client.get(_url(other)).status_code == 404
+
+
+def test_the_screen_speaks_english_too(frontline, customers: Customers):
+    client = client_for(frontline)
+    client.cookies["django_language"] = "en"
+    page = client.get(_url(customers.elodie)).content.decode()
+    assert '<html lang="en">' in page
+    assert "Handoff notes" in page and "Log an interaction" in page and "Timeline" in page

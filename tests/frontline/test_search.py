@@ -30,6 +30,8 @@ def _screen_url(customer) -> str:
         "  Elodie.Lefevre@example.FR ",
         "FR76 3000 1000 42",  # account number
         "fr7630001000-42",
+        "ct 2024 0042",  # contract number
+        "CT20240042",
     ],
 )
 def test_an_identifier_however_typed_opens_the_customer(typed, frontline, customers: Customers):
