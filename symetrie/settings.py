@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "symetrie.accounts",
     "symetrie.org",
     "symetrie.customers",
+    "symetrie.cases",
     "symetrie.frontline",
     "symetrie.demo",
 ]
