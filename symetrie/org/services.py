@@ -17,6 +17,7 @@ from django.db.models.functions import Concat, Length, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from symetrie.core.db import update_many
 from symetrie.core.importing import BatchResult, Line
 from symetrie.org.models import Employee, Role, Unit, path_segment
 
@@ -128,7 +129,7 @@ def unit_paths_rebuild() -> int:
         for pk, _parent, path, depth in rows
         if computed[pk] != (path, depth)
     ]
-    Unit.objects.bulk_update(changed, ["path", "depth"], batch_size=1000)
+    update_many(changed, ["path", "depth"])
     return len(changed)
 
 
@@ -228,7 +229,7 @@ def unit_upsert_many(lines: Sequence[Line[UnitRecord]]) -> BatchResult:
     for unit in created + updated:
         parent_code = pending[unit.code].record.parent_code
         unit.parent = existing[parent_code] if parent_code else None
-    Unit.objects.bulk_update(created + updated, ["name", "kind", "parent"], batch_size=1000)
+    update_many(created + updated, ["name", "kind", "parent"])
     result.counts.created += len(created)
     result.counts.updated += len(updated)
     unit_paths_rebuild()
@@ -322,7 +323,7 @@ def role_upsert_many(lines: Sequence[Line[RoleRecord]]) -> BatchResult:
         else:
             result.counts.unchanged += 1
     Role.objects.bulk_create(created)
-    Role.objects.bulk_update(updated, fields)
+    update_many(updated, fields)
     result.counts.created += len(created)
     result.counts.updated += len(updated)
     return result
@@ -429,16 +430,8 @@ def employee_upsert_many(
         ],
         batch_size=1000,
     )
-    User.objects.bulk_update(
-        changed_users,
-        ["username", "email", "first_name", "last_name", "is_active"],
-        batch_size=1000,
-    )
-    Employee.objects.bulk_update(
-        changed_employees,
-        ["unit", "role", "hire_date", "leave_date", "is_manager"],
-        batch_size=1000,
-    )
+    update_many(changed_users, ["username", "email", "first_name", "last_name", "is_active"])
+    update_many(changed_employees, ["unit", "role", "hire_date", "leave_date", "is_manager"])
     result.counts.created += len(new_users)
     return result
 
