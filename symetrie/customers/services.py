@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -21,7 +22,7 @@ from symetrie.customers.models import (
 )
 from symetrie.org.models import Employee, Unit
 
-NORMALISERS = {
+NORMALISERS: dict[str, Callable[[str], str]] = {
     IdentityType.EMAIL: normalise.email,
     IdentityType.PHONE: normalise.phone,
     IdentityType.LOYALTY_CARD: normalise.compact,
