@@ -84,7 +84,9 @@ class SlaPolicy(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_type_display()} / {self.get_priority_display()}: {self.resolution_hours} h"
+        return (
+            f"{self.get_type_display()} / {self.get_priority_display()}: {self.resolution_hours} h"
+        )
 
 
 class CaseQuerySet(models.QuerySet["Case"]):
@@ -105,31 +107,49 @@ class Case(models.Model):
     description = models.TextField(_("description"), blank=True)
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices, blank=True)
     customer = models.ForeignKey(
-        Customer, verbose_name=_("customer"), on_delete=models.PROTECT, null=True, blank=True,
+        Customer,
+        verbose_name=_("customer"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="cases",
     )
     # For employee cases: who raised it. For customer cases: the employee who opened it.
     raised_by = models.ForeignKey(
-        Employee, verbose_name=_("raised by"), on_delete=models.PROTECT, null=True, blank=True,
+        Employee,
+        verbose_name=_("raised by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="cases_raised",
     )
     # The unit responsible: access by tree, overdue queue per unit.
-    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT,
-                             related_name="cases")
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="cases"
+    )
     owner = models.ForeignKey(
-        Employee, verbose_name=_("owner"), on_delete=models.PROTECT, null=True, blank=True,
+        Employee,
+        verbose_name=_("owner"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="cases_owned",
     )
     priority = models.CharField(
         _("priority"), max_length=10, choices=Priority.choices, default=Priority.NORMAL
     )
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices,
-                              default=Status.NEW)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.NEW
+    )
     # Irritants name the internal process or tool that got in the way.
     process = models.CharField(_("process or tool"), max_length=120, blank=True)
     # An irritant flagged from a customer case points at the case it hurt.
     related_case = models.ForeignKey(
-        "self", verbose_name=_("related case"), on_delete=models.SET_NULL, null=True, blank=True,
+        "self",
+        verbose_name=_("related case"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="irritants",
     )
     next_step = models.CharField(_("next step"), max_length=200, blank=True)
@@ -196,7 +216,11 @@ class CaseEvent(models.Model):
     kind = models.CharField(_("kind"), max_length=24, choices=EventKind.choices)
     at = models.DateTimeField(_("when"), default=timezone.now)
     actor = models.ForeignKey(
-        Employee, verbose_name=_("by"), on_delete=models.PROTECT, null=True, blank=True,
+        Employee,
+        verbose_name=_("by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="+",
     )
     from_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
@@ -233,8 +257,9 @@ class Commitment(models.Model):
         verbose_name_plural = _("commitments")
         ordering = ["due_at", "pk"]
         indexes = [
-            models.Index(fields=["due_at"], name="commitment_open_due",
-                         condition=Q(done_at__isnull=True)),
+            models.Index(
+                fields=["due_at"], name="commitment_open_due", condition=Q(done_at__isnull=True)
+            ),
         ]
 
     def __str__(self) -> str:
@@ -302,17 +327,25 @@ class Escalation(models.Model):
         Employee, verbose_name=_("raised by"), on_delete=models.PROTECT, related_name="+"
     )
     to = models.ForeignKey(
-        Employee, verbose_name=_("sent to"), on_delete=models.PROTECT,
+        Employee,
+        verbose_name=_("sent to"),
+        on_delete=models.PROTECT,
         related_name="escalations_received",
     )
     raised_at = models.DateTimeField(_("raised"), default=timezone.now)
     status = models.CharField(
-        _("status"), max_length=10, choices=EscalationStatus.choices,
+        _("status"),
+        max_length=10,
+        choices=EscalationStatus.choices,
         default=EscalationStatus.PENDING,
     )
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     decided_by = models.ForeignKey(
-        Employee, verbose_name=_("decided by"), on_delete=models.PROTECT, null=True, blank=True,
+        Employee,
+        verbose_name=_("decided by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="+",
     )
     answer = models.TextField(_("answer"), blank=True)
@@ -344,8 +377,7 @@ class Playbook(models.Model):
     case_types = models.JSONField(_("suggested for case types"), default=list, blank=True)
     keywords = models.CharField(_("keywords"), max_length=300, blank=True)
     # Position in the onboarding path; null when not part of it.
-    onboarding_rank = models.PositiveSmallIntegerField(_("onboarding order"), null=True,
-                                                       blank=True)
+    onboarding_rank = models.PositiveSmallIntegerField(_("onboarding order"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("playbook")
