@@ -13,6 +13,7 @@ urlpatterns = [
     path("accounts/", include("symetrie.accounts.urls")),
     path("org/", include("symetrie.org.urls")),
     path("", include("symetrie.frontline.urls")),
+    path("", include("symetrie.cases.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
