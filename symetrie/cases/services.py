@@ -172,7 +172,16 @@ def case_open(
         opened_at=opened_at,
         due_at=sla.due_at(type, priority, opened_at),
     )
-    case.clean_fields(exclude=["customer", "raised_by", "unit", "owner", "related_case"])
+    case.clean_fields(
+        exclude=[
+            "customer",
+            "raised_by",
+            "unit",
+            "owner",
+            "related_case",
+            "first_contact_resolution",
+        ]
+    )
     case.save()
     _event(
         case,
