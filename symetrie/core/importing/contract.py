@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import abc
 import datetime as dt
+import queue
 import re
+import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -13,6 +15,7 @@ from typing import Any, ClassVar, Generic, TypeVar
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 R = TypeVar("R")
@@ -134,33 +137,84 @@ def run_rows(
     """
     size = (batch_size or kind.batch_size) if kind.batch_size is not None else None
     total = Counts()
-    seen: dict[str, int] = {}
-    batch: list[Line[R]] = []
-    # Rejects are reported in line order, batch by batch.
-    rejected: list[Reject] = []
-
-    def flush() -> None:
+    for batch, rejected in _cleaned_ahead(kind, rows, size):
+        total.rejected += len(rejected)
         if batch:
             with transaction.atomic():
                 result = kind.write(batch)
             rejected.extend(result.rejects)
             total.add(result.counts)
-            batch.clear()
+        # Rejects are reported in line order, batch by batch.
         for reject in sorted(rejected, key=lambda r: r.line):
             on_reject(reject)
-        rejected.clear()
         if on_batch is not None:
             on_batch(total)
+    return total
 
+
+_Batch = tuple[list[Line[R]], list[Reject]]
+_DONE = object()
+
+
+def _cleaned_ahead(
+    kind: ImportKind[R], rows: Iterable[RawRow], size: int | None
+) -> Iterator[_Batch[R]]:
+    """The batches of `_cleaned`, made by a thread one batch ahead of the caller.
+
+    While the caller's thread writes a batch (waiting on the database, without the GIL), this
+    thread reads and cleans the next one: on a big file, the database and Python work at the
+    same time. `clean` is pure, so it may run in any thread; it runs in the caller's language.
+    The database is only ever used by the caller's thread, in its transactions.
+    """
+    language = translation.get_language()
+    handoff: queue.Queue[object] = queue.Queue(maxsize=1)
+    stop = threading.Event()
+
+    def put(item: object) -> bool:
+        while not stop.is_set():
+            try:
+                handoff.put(item, timeout=0.05)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        try:
+            with translation.override(language):
+                for batch in _cleaned(kind, rows, size):
+                    if not put(batch):
+                        return
+            put(_DONE)
+        except BaseException as error:  # handed to the caller's thread, raised there
+            put(error)
+
+    thread = threading.Thread(target=produce, name=f"import-{kind.name}-clean", daemon=True)
+    thread.start()
+    try:
+        while (item := handoff.get()) is not _DONE:
+            if isinstance(item, BaseException):
+                raise item
+            yield item  # type: ignore[misc]
+    finally:
+        stop.set()
+        thread.join()
+
+
+def _cleaned(kind: ImportKind[R], rows: Iterable[RawRow], size: int | None) -> Iterator[_Batch[R]]:
+    """Batches of cleaned, de-duplicated lines, each with the rows rejected while cleaning it;
+    the last one may be empty."""
+    seen: dict[str, int] = {}
+    batch: list[Line[R]] = []
+    rejected: list[Reject] = []
     for raw in rows:
         reject = _clean_into(kind, raw, seen, batch)
         if reject is not None:
-            total.rejected += 1
             rejected.append(reject)
         if size is not None and len(batch) >= size:
-            flush()
-    flush()
-    return total
+            yield batch, rejected
+            batch, rejected = [], []
+    yield batch, rejected
 
 
 def _clean_into(

@@ -1,0 +1,341 @@
+"""Import kinds of the customers app (see symetrie.core.importing).
+
+Import in this order, since rows refer to earlier kinds: customers, identities, campaigns,
+interactions, deliveries. A row naming an unknown customer, campaign, unit or employee is
+rejected with that reason. Times are ISO 8601 (2024-03-01T14:30, with or without an offset) or
+French (01/03/2024 14:30); a time without an offset is in the installation's time zone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from symetrie.core.importing import BatchResult, ImportKind, Line, RowError, register
+from symetrie.core.importing.contract import boolean, choice, date, text
+from symetrie.customers import bulk, normalise
+from symetrie.customers.bulk import (
+    CampaignRecord,
+    CustomerRecord,
+    DeliveryRecord,
+    IdentityRecord,
+    InteractionRecord,
+)
+from symetrie.customers.models import Channel, IdentityType, Language
+from symetrie.customers.services import identity_normalise
+
+# Accepted spellings, French and English, of each stored value.
+CHANNELS: dict[str, str] = {channel.value: channel.value for channel in Channel}
+CHANNELS.update(
+    {
+        "agence": "branch", "magasin": "branch", "boutique": "branch", "store": "branch",
+        "téléphone": "phone", "telephone": "phone", "tel": "phone", "tél": "phone",
+        "e-mail": "email", "mail": "email", "courriel": "email", "application": "app",
+        "appli": "app", "site": "web", "internet": "web", "tchat": "chat",
+        "réseaux sociaux": "social", "reseaux sociaux": "social", "courrier": "letter",
+    }
+)  # fmt: skip
+LANGUAGES: dict[str, str] = {language.value: language.value for language in Language}
+LANGUAGES.update(
+    {"français": "fr", "francais": "fr", "french": "fr", "anglais": "en", "english": "en"}
+)
+IDENTITY_TYPES: dict[str, str] = {kind.value: kind.value for kind in IdentityType}
+IDENTITY_TYPES.update(
+    {
+        "e-mail": "email", "mail": "email", "courriel": "email", "téléphone": "phone",
+        "telephone": "phone", "tel": "phone", "mobile": "phone", "portable": "phone",
+        "loyalty card": "loyalty_card", "card": "loyalty_card", "carte": "loyalty_card",
+        "carte de fidélité": "loyalty_card", "carte_fidelite": "loyalty_card",
+        "compte": "account", "contrat": "contract", "app": "app_id",
+    }
+)  # fmt: skip
+
+_FR_MOMENT = re.compile(
+    r"^(\d{1,2})/(\d{1,2})/(\d{4})(?:[ T]+(\d{1,2})[:h](\d{2})(?::(\d{2}))?)?$", re.IGNORECASE
+)
+
+
+def _str(value: Any) -> str:
+    """A cell as stripped text (the fast path of `contract.text`, for the big kinds)."""
+    if value is None:
+        return ""
+    return (value if type(value) is str else str(value)).strip()
+
+
+def _optional(value: Any, name: str, max_length: int) -> str | None:
+    """An optional reference: None when empty."""
+    result = _str(value)
+    if not result:
+        return None
+    if len(result) > max_length:
+        text({name: result}, name, max_length=max_length)  # raises, with the contract's wording
+    return result
+
+
+def _absent(row: Mapping[str, Any], name: str) -> bool:
+    return name not in row
+
+
+def moment(
+    row: Mapping[str, Any], name: str, tz: dt.tzinfo, *, required: bool = False
+) -> dt.datetime | None:
+    """An ISO 8601 or French date and time; naive ones are in `tz`; stored aware."""
+    value = _str(row.get(name))
+    if not value:
+        if required:
+            raise RowError(name, _("is required"))
+        return None
+    try:
+        parsed = dt.datetime.fromisoformat(value)
+    except ValueError:
+        match = _FR_MOMENT.match(value)
+        try:
+            if match is None:
+                raise ValueError(value) from None
+            day, month, year, hour, minute, second = match.groups()
+            parsed = dt.datetime(
+                int(year), int(month), int(day), int(hour or 0), int(minute or 0),
+                int(second or 0), tzinfo=tz,
+            )  # fmt: skip
+        except ValueError:
+            raise RowError(
+                name,
+                _("“%(value)s” is not a date and time (use YYYY-MM-DDTHH:MM or DD/MM/YYYY HH:MM)")
+                % {"value": value},
+            ) from None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=tz)
+    return parsed
+
+
+def _channel(row: Mapping[str, Any], name: str) -> str:
+    found = CHANNELS.get(_str(row.get(name)).lower())
+    return found if found is not None else choice(row, name, CHANNELS)
+
+
+@register
+class CustomerKind(ImportKind[CustomerRecord]):
+    name = "customers"
+    columns = (
+        "external_id", "first_name", "last_name", "segment", "language", "home_unit_code",
+        "advisor_external_id", "preferred_channel", "consent_email", "consent_sms",
+        "consent_phone",
+    )  # fmt: skip
+    required_columns = columns[:7]
+    key_column = "external_id"
+    batch_size = 10_000
+
+    def clean(self, row: Mapping[str, Any]) -> CustomerRecord:
+        first_name = text(row, "first_name", max_length=150)
+        last_name = text(row, "last_name", max_length=150)
+        language = text(row, "language")
+        return CustomerRecord(
+            external_id=text(row, "external_id", required=True, max_length=64),
+            first_name=first_name,
+            last_name=last_name,
+            first_name_folded=normalise.fold(first_name)[:150],
+            last_name_folded=normalise.fold(last_name)[:150],
+            segment=text(row, "segment", max_length=32),
+            language=choice(row, "language", LANGUAGES) if language else Language.FRENCH.value,
+            preferred_channel=(
+                None
+                if _absent(row, "preferred_channel")
+                else (_channel(row, "preferred_channel") if text(row, "preferred_channel") else "")
+            ),
+            consent_email=None if _absent(row, "consent_email") else boolean(row, "consent_email"),
+            consent_sms=None if _absent(row, "consent_sms") else boolean(row, "consent_sms"),
+            consent_phone=None if _absent(row, "consent_phone") else boolean(row, "consent_phone"),
+            home_unit_code=_optional(row.get("home_unit_code"), "home_unit_code", 32),
+            advisor_external_id=_optional(
+                row.get("advisor_external_id"), "advisor_external_id", 64
+            ),
+        )
+
+    def key(self, record: CustomerRecord) -> str:
+        return record.external_id
+
+    def write(self, lines: list[Line[CustomerRecord]]) -> BatchResult:
+        return bulk.customer_upsert_many(lines)
+
+
+@register
+class IdentityKind(ImportKind[IdentityRecord]):
+    name = "identities"
+    columns = ("customer_external_id", "type", "value")
+    required_columns = columns
+    key_column = "value"
+    batch_size = 10_000
+
+    def clean(self, row: Mapping[str, Any]) -> IdentityRecord:
+        customer = text(row, "customer_external_id", required=True, max_length=64)
+        type_ = choice(row, "type", IDENTITY_TYPES)
+        value = text(row, "value", required=True, max_length=254)
+        try:
+            normal = identity_normalise(type_, value)
+        except normalise.InvalidIdentifier:
+            raise RowError("value", _identity_error(type_) % {"value": value}) from None
+        if len(normal) > 254:
+            text({"value": normal}, "value", max_length=254)
+        return IdentityRecord(type=type_, value=normal, customer_external_id=customer)
+
+    def key(self, record: IdentityRecord) -> str:
+        return f"{record.type}:{record.value}"
+
+    def write(self, lines: list[Line[IdentityRecord]]) -> BatchResult:
+        return bulk.identity_upsert_many(lines)
+
+
+def _identity_error(type_: str) -> str:
+    if type_ == IdentityType.EMAIL:
+        return _("“%(value)s” is not an e-mail address")
+    if type_ == IdentityType.PHONE:
+        return _("“%(value)s” is not a phone number")
+    return _("“%(value)s” is not an identifier (letters and digits only)")
+
+
+@register
+class InteractionKind(ImportKind[InteractionRecord]):
+    name = "interactions"
+    columns = (
+        "external_id", "customer_external_id", "occurred_at", "channel", "unit_code",
+        "employee_external_id", "subject", "summary", "outcome", "campaign_external_id",
+    )  # fmt: skip
+    required_columns = ("external_id", "customer_external_id", "occurred_at", "channel", "subject")
+    key_column = "external_id"
+    # The big kind (millions of rows): large batches, and a clean() that does only what it must.
+    batch_size = 25_000
+
+    def __init__(self) -> None:
+        self.tz = timezone.get_default_timezone()
+
+    def clean(self, row: Mapping[str, Any]) -> InteractionRecord:
+        get = row.get
+        external_id = _str(get("external_id"))
+        customer = _str(get("customer_external_id"))
+        subject = _str(get("subject"))
+        outcome = _str(get("outcome"))
+        if not external_id or len(external_id) > 64:
+            text(row, "external_id", required=True, max_length=64)
+        if not customer or len(customer) > 64:
+            text(row, "customer_external_id", required=True, max_length=64)
+        if not subject or len(subject) > 200:
+            text(row, "subject", required=True, max_length=200)
+        if len(outcome) > 200:
+            text(row, "outcome", max_length=200)
+        occurred_at = moment(row, "occurred_at", self.tz, required=True)
+        assert occurred_at is not None
+        channel = CHANNELS.get(_str(get("channel")).lower()) or choice(row, "channel", CHANNELS)
+        return InteractionRecord(
+            external_id,
+            occurred_at,
+            channel,
+            subject,
+            _str(get("summary")),
+            outcome,
+            customer,
+            _optional(get("unit_code"), "unit_code", 32),
+            _optional(get("employee_external_id"), "employee_external_id", 64),
+            _optional(get("campaign_external_id"), "campaign_external_id", 64),
+        )
+
+    def key(self, record: InteractionRecord) -> str:
+        return record.external_id
+
+    def write(self, lines: list[Line[InteractionRecord]]) -> BatchResult:
+        return bulk.interaction_upsert_many(lines)
+
+
+@register
+class CampaignKind(ImportKind[CampaignRecord]):
+    name = "campaigns"
+    columns = (
+        "external_id", "name", "channel", "message", "offer", "internal_launch",
+        "external_launch", "end", "audience",
+    )  # fmt: skip
+    required_columns = columns[:3] + columns[5:8]
+    key_column = "external_id"
+
+    def clean(self, row: Mapping[str, Any]) -> CampaignRecord:
+        internal = date(row, "internal_launch", required=True)
+        external = date(row, "external_launch", required=True)
+        end = date(row, "end", required=True)
+        assert internal is not None and external is not None and end is not None
+        if external < internal:
+            raise RowError("external_launch", _("is before the internal launch"))
+        if end < external:
+            raise RowError("end", _("is before the external launch"))
+        return CampaignRecord(
+            external_id=text(row, "external_id", required=True, max_length=64),
+            name=text(row, "name", required=True, max_length=200),
+            channel=_channel(row, "channel"),
+            message=text(row, "message", required=True),
+            offer=text(row, "offer"),
+            audience_segments=None if _absent(row, "audience") else _segments(row, "audience"),
+            internal_launch=internal,
+            external_launch=external,
+            end=end,
+        )
+
+    def key(self, record: CampaignRecord) -> str:
+        return record.external_id
+
+    def write(self, lines: list[Line[CampaignRecord]]) -> BatchResult:
+        return bulk.campaign_upsert_many(lines)
+
+
+def _segments(row: Mapping[str, Any], name: str) -> list[str]:
+    """Segments separated by "|" (or a JSON list); empty means every customer."""
+    raw = row.get(name)
+    items = raw if isinstance(raw, list) else text(row, name).split("|")
+    segments = sorted({_str(item) for item in items if _str(item)})
+    for segment in segments:
+        if len(segment) > 32:
+            raise RowError(
+                name,
+                _("segment “%(value)s” is too long (at most 32 characters)") % {"value": segment},
+            )
+    return segments
+
+
+@register
+class DeliveryKind(ImportKind[DeliveryRecord]):
+    name = "deliveries"
+    columns = (
+        "campaign_external_id", "customer_external_id", "sent_at", "opened_at", "clicked_at",
+        "converted_at",
+    )  # fmt: skip
+    required_columns = columns[:3]
+    key_column = "customer_external_id"
+    batch_size = 20_000
+
+    def __init__(self) -> None:
+        self.tz = timezone.get_default_timezone()
+
+    def clean(self, row: Mapping[str, Any]) -> DeliveryRecord:
+        campaign = text(row, "campaign_external_id", required=True, max_length=64)
+        customer = text(row, "customer_external_id", required=True, max_length=64)
+        sent_at = moment(row, "sent_at", self.tz, required=True)
+        assert sent_at is not None
+        later = {name: moment(row, name, self.tz) for name in self.columns[3:]}
+        for name, value in later.items():
+            if value is not None and value < sent_at:
+                raise RowError(name, _("is before sent_at"))
+        return DeliveryRecord(
+            sent_at=sent_at,
+            opened_at=later["opened_at"],
+            clicked_at=later["clicked_at"],
+            converted_at=later["converted_at"],
+            campaign_external_id=campaign,
+            customer_external_id=customer,
+        )
+
+    def key(self, record: DeliveryRecord) -> str:
+        return f"{record.campaign_external_id} / {record.customer_external_id}"
+
+    def write(self, lines: list[Line[DeliveryRecord]]) -> BatchResult:
+        return bulk.delivery_upsert_many(lines)
