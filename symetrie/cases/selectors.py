@@ -519,8 +519,7 @@ def latitude_allows(*, role: Role, kind: str, amount_eur: Decimal, label: str = 
 def euros(amount: Decimal) -> str:
     """“50 €”, “49,50 €” (in the active language's format)."""
     decimals = 0 if amount == amount.to_integral_value() else 2
-    # Translators: an amount in euros; the space before the sign does not break.
-    return _("%(amount)s\u00a0€") % {"amount": number(amount, decimals)}
+    return _("%(amount)s €") % {"amount": number(amount, decimals)}
 
 
 def describe_decision(*, kind: str, amount_eur: Decimal, label: str = "") -> str:

@@ -44,7 +44,7 @@ def test_within_latitude_it_is_done_at_once_and_logged(complaint, frontline, man
     assert Escalation.objects.count() == 0
     event = complaint.events.order_by("-pk").first()
     assert (event.kind, event.actor, event.note) == (
-        "decision", frontline, "Goodwill gesture of 50\xa0€\nFrais remboursés",
+        "decision", frontline, "Goodwill gesture of 50 €\nFrais remboursés",
     )  # fmt: skip
     assert event.data == {
         "decision": decision.pk, "decision_kind": "goodwill", "amount_eur": "50",
@@ -62,8 +62,8 @@ def test_beyond_latitude_it_goes_to_the_manager_with_the_context(complaint, fron
         decision, manager, frontline, "pending",
     )  # fmt: skip
     assert escalation.reason == (
-        "Goodwill gesture of 80.50\xa0€: beyond the latitude of Conseiller "
-        "(You may grant up to 50\xa0€ alone.)\n"
+        "Goodwill gesture of 80.50 €: beyond the latitude of Conseiller "
+        "(You may grant up to 50 € alone.)\n"
         f"Case: {complaint.external_id} · Frais prélevés deux fois\n"
         "Client depuis 20 ans"
     )
@@ -142,9 +142,9 @@ def test_beyond_latitude_with_no_manager_nothing_is_recorded(complaint, frontlin
 
 def test_the_employee_sees_their_latitude(frontline, manager, regional, lead):
     latitude = selectors.latitude_for(employee=frontline)
-    assert latitude.summary == "You may grant up to 50\xa0€ alone."
+    assert latitude.summary == "You may grant up to 50 € alone."
     assert latitude.lines == (
-        "You may grant up to 50\xa0€ alone.",
+        "You may grant up to 50 € alone.",
         "Fee waivers go to your manager.",
         "You may also decide alone: report.",
         "Beyond that, Mona Manager decides.",
@@ -155,7 +155,7 @@ def test_the_employee_sees_their_latitude(frontline, manager, regional, lead):
     assert latitude.escalates_to == manager
 
     assert selectors.latitude_for(employee=manager).lines == (
-        "You may grant up to 300\xa0€ alone.",
+        "You may grant up to 300 € alone.",
         "You may waive fees alone.",
         "Other decisions go to your manager.",
         "Beyond that, Rémi Régional decides.",
@@ -172,6 +172,6 @@ def test_amounts_follow_the_language(frontline, org):
     org.advisor.save()
     frontline.refresh_from_db()
     latitude = selectors.latitude_for(employee=frontline, with_manager=False)
-    assert latitude.summary == "You may grant up to 1,250.50\xa0€ alone."
+    assert latitude.summary == "You may grant up to 1,250.50 € alone."
     with translation.override("fr"):
-        assert selectors.euros(Decimal("1250.50")) == "1\xa0250,50\xa0€"
+        assert selectors.euros(Decimal("1250.50")) == "1\xa0250,50 €"

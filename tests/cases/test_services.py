@@ -258,7 +258,7 @@ def test_a_commitment_is_due_in_the_future(complaint, frontline):
             timezone.now() - dt.timedelta(minutes=1),
             {"due_at": ["A commitment is due in the future."]},
         ),
-        (dt.datetime(2030, 1, 1, 9), {"due_at": ["Give the time with its time zone."]}),  # noqa: DTZ001
+        (dt.datetime(2030, 1, 1, 9), {"due_at": ["Give the time with its time zone."]}),
     ]:
         with pytest.raises(ValidationError) as refused:
             services.commitment_add(actor=frontline, case=complaint, text="Rappel", due_at=due_at)
