@@ -29,8 +29,16 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     if persona is not Persona.NONE:
         items.append(NavItem(_("Customers"), reverse("frontline:workspace"), "customers"))
         items.append(NavItem(_("Campaigns"), reverse("frontline:campaigns"), "campaigns"))
+    if employee is not None and persona is not Persona.NONE:
+        items.append(NavItem(_("My cases"), reverse("cases:mine"), "cases"))
     if employee is not None and persona in (Persona.FRONTLINE, Persona.MANAGER):
         items.append(NavItem(_("My unit"), reverse("org:unit", args=[employee.unit.code]), "unit"))
+    if employee is not None and persona is Persona.MANAGER:
+        items.append(NavItem(_("Escalations"), reverse("cases:escalations"), "escalations"))
+    if persona in (Persona.MANAGER, Persona.LEAD):
+        items.append(NavItem(_("Follow-through"), reverse("cases:report"), "report"))
+    if employee is not None and persona is not Persona.NONE:
+        items.append(NavItem(_("Playbooks"), reverse("cases:playbooks"), "playbooks"))
     if persona in (Persona.MANAGER, Persona.LEAD):
         items.append(NavItem(_("Organisation"), reverse("org:tree"), "org"))
     if persona is Persona.LEAD:

@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from symetrie.cases.forms import CaseOpenForm, FrictionForm
+from symetrie.cases.views_support import CustomerPanel
 from symetrie.core.http import HtmxHttpRequest
 from symetrie.customers import selectors as customer_selectors
 from symetrie.customers.models import Customer
@@ -155,6 +157,10 @@ def _screen(
         "filters": TimelineForm(auto_id="timeline-%s"),
         "interaction_form": InteractionForm(auto_id="log-%s", stamp=stamp),
         "note_form": HandoffNoteForm(auto_id="note-%s", stamp=stamp),
+        # The cases slot (read only when shown): open cases, commitments, one-step forms.
+        "case_panel": CustomerPanel(user=request.user, customer=screen.customer),
+        "case_form": CaseOpenForm(),
+        "friction_form": FrictionForm(prefix_id="customer-friction"),
         "section": "customers",
         **context,
     }
