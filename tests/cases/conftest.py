@@ -9,9 +9,11 @@ complaint       Élodie's complaint, opened by Félix in Agence Lille on Friday
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.apps import apps
 from django.utils import translation
 
 from symetrie.cases import services
@@ -45,6 +47,15 @@ def default_calendar(settings):
     for name in ("CASES_BUSINESS_HOURS", "CASES_HOLIDAYS_SUBDIVISION", "CASES_TIME_ZONE"):
         if hasattr(settings, name):
             delattr(settings, name)
+
+
+@pytest.fixture(autouse=True)
+def sla_policies(request):
+    """The seeded SLA policies, put back if a transactional test elsewhere flushed them."""
+    if "db" in request.fixturenames or request.node.get_closest_marker("django_db"):
+        request.getfixturevalue("db")
+        seed = importlib.import_module("symetrie.cases.migrations.0003_sla_policies").seed
+        seed(apps, None)
 
 
 @pytest.fixture
