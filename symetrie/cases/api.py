@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
 
@@ -284,12 +284,12 @@ def _errors(error: ValidationError) -> dict[str, Any]:
     return {"detail": "refused", "errors": errors}
 
 
-def _act(call: Callable[[], T]) -> tuple[int, T | dict[str, Any]]:
+def _act(call: Callable[[], T]) -> Status[Any]:
     """Run a service: 200 with its result, 422 naming the field it refused, 403 if forbidden."""
     try:
-        return 200, call()
+        return Status(200, call())
     except ValidationError as error:
-        return 422, _errors(error)
+        return Status(422, _errors(error))
     except PermissionDenied as error:
         raise HttpError(403, str(error)) from None
 

@@ -5,7 +5,6 @@ status. Exact values, and the number of queries of each list."""
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -374,4 +373,3 @@ def test_my_cases_and_my_irritants(queue, complaint, irritant, frontline, teamma
         "Frais prélevés deux fois", "Attestation", "Chéquier",
     ]  # fmt: skip
     assert refs(selectors.irritants_raised_by(employee=teammate)) == ["Bourrage"]
-    assert Decimal(0) == 0
