@@ -7,8 +7,9 @@ matched in Python, where accents and case are folded the same way on every datab
   situation or the keywords; titles that match come first, then keywords, then by title.
 - suggestion for a case: each keyword phrase found at the start of a word of the case's
   subject and description scores 3, each significant title word 2, and the case's type among
-  the playbook's types adds 1 (only when words matched: the type alone suggests nothing);
-  best score first, then by title, then by code — the same case always gets the same list.
+  the playbook's types adds 1 (only when words matched: the type alone suggests nothing); the
+  words are matched in every language, the playbook shown in the reader's; best score first,
+  then by title, then by code — the same case always gets the same list.
 - onboarding: the playbooks with an onboarding rank, in order, with the steps the employee
   marked done. Progress is kept by playbook code, so it survives a change of language.
 """
@@ -101,15 +102,24 @@ def playbook_score(playbook: Playbook, *, case_type: str, folded_text: str) -> i
 
 
 def playbook_suggest(*, case: Case, language: str, limit: int = SUGGESTIONS) -> list[Playbook]:
-    """The playbooks that fit this case best, for the case's audience, in `language`."""
+    """The playbooks that fit this case best, for the case's audience, shown in `language`.
+
+    The case's words are matched against the playbooks of every language (a case written in
+    French read by someone working in English still finds its playbooks); a playbook counts
+    once, with its best score."""
     text = fold(f"{case.subject} {case.description}")
-    scored = [
-        (score, playbook)
-        for playbook in playbook_list(language=language, audience=case.audience)
-        if (score := playbook_score(playbook, case_type=case.type, folded_text=text))
-    ]
-    scored.sort(key=lambda row: (-row[0], row[1].title, row[1].slug))
-    return [playbook for _score, playbook in scored[:limit]]
+    best: dict[str, int] = {}
+    shown: dict[str, Playbook] = {}
+    for playbook in Playbook.objects.filter(audience=case.audience).order_by("slug", "language"):
+        score = playbook_score(playbook, case_type=case.type, folded_text=text)
+        best[playbook.slug] = max(score, best.get(playbook.slug, 0))
+        if playbook.language == language or playbook.slug not in shown:
+            shown[playbook.slug] = playbook
+    ranked = sorted(
+        (shown[slug] for slug, score in best.items() if score),
+        key=lambda playbook: (-best[playbook.slug], playbook.title, playbook.slug),
+    )
+    return ranked[:limit]
 
 
 def playbook_get(*, slug: str, language: str) -> Playbook:

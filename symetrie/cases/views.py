@@ -144,7 +144,9 @@ def case_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def case_transition(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    return _case_action(request, pk, TransitionForm, services.case_transition, reload=True)
+    return _case_action(
+        request, pk, TransitionForm, services.case_transition, part="summary", reload=True
+    )
 
 
 @login_required
@@ -185,7 +187,9 @@ def commitment_done(request: HtmxHttpRequest, pk: int, commitment_pk: int) -> Ht
 @login_required
 @require_POST
 def case_handoff(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    return _case_action(request, pk, HandoffForm, services.case_handoff, reload=True)
+    return _case_action(
+        request, pk, HandoffForm, services.case_handoff, part="handoff", reload=True
+    )
 
 
 @login_required

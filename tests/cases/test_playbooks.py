@@ -102,6 +102,18 @@ def test_suggestions_follow_the_case_words_best_first():
     assert _slugs(found) == ["carte-bloquee-etranger", "operation-non-reconnue", "perte-vol-carte"]
 
 
+def test_a_french_case_finds_its_playbooks_for_an_english_reader():
+    case = _case("Carte refusée en Espagne", "Paiement refusé à Barcelone pendant les vacances")
+
+    found = playbooks.playbook_suggest(case=case, language="en")
+
+    assert [p.title for p in found] == [
+        "Card blocked abroad",
+        "Transaction the customer does not recognise",
+        "Lost or stolen card",
+    ]
+
+
 def test_suggestions_score_keywords_title_words_and_type():
     text = playbooks.fold("Frais contestés : une commission d'intervention de 8 €")
     fees = Playbook.objects.get(slug="contestation-frais", language="fr")
