@@ -404,3 +404,6 @@ class OnboardingProgress(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["employee", "playbook"], name="onboarding_once")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.employee_id} · {self.playbook_id}"
