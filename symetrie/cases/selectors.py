@@ -4,7 +4,7 @@
 - its unit is in the user's org scope (`symetrie.org.selectors.scope_for`): a manager sees the
   cases of their subtree, a frontline employee those of their unit, a lead every case;
 - or the user owns it, or raised it (a case handed to another team stays visible to whoever
-  holds or opened it);
+  holds or opened it), or an escalation on it was sent to them (the manager who decides it);
 - or, for a customer case, the user may see its customer (`customer_scope_q`): whoever serves
   a customer sees that customer's requests and complaints, wherever they are handled, so that
   nobody makes the customer repeat their story. Employee cases (irritants) do not follow their
@@ -84,7 +84,12 @@ def case_scope_q(user: AnyUser) -> Q | None:
         return Q()
     employee = employee_for(user)
     assert employee is not None
-    q = scope.q("unit") | Q(owner=employee) | Q(raised_by=employee)
+    q = (
+        scope.q("unit")
+        | Q(owner=employee)
+        | Q(raised_by=employee)
+        | Q(pk__in=Escalation.objects.filter(to=employee).values("case_id"))
+    )
     customers = customer_scope_q(user)
     if customers is not None:
         q |= Q(

@@ -86,6 +86,17 @@ def test_owner_and_raiser_keep_sight_of_a_case_handed_elsewhere(marius_case, str
     assert marius_case in selectors.case_list_visible_to(user=fresh(stranger))  # raiser
 
 
+def test_the_manager_an_escalation_goes_to_sees_the_case(org, frontline, stranger, marius, manager):
+    # Marius's case, raised in Marseille, now in the head office's queue: when Félix escalates
+    # it, Mona decides it, and so sees it, wherever it sits.
+    case = services.case_open(actor=stranger, audience="customer", type="request",
+                              subject="Virement", customer=marius)  # fmt: skip
+    services.case_handoff(actor=stranger, case=case, note="Pour le siège", to_unit=org.siege)
+    assert case not in selectors.case_list_visible_to(user=fresh(manager))
+    services.case_escalate(actor=frontline, case=case, reason="Montant inhabituel")
+    assert case in selectors.case_list_visible_to(user=fresh(manager))
+
+
 def test_an_irritant_does_not_follow_its_customer(frontline, teammate, elodie, org):
     irritant = services.friction_flag(actor=teammate, process="Scanner", customer=elodie)
     assert irritant not in selectors.case_list_visible_to(user=fresh(frontline))
