@@ -17,15 +17,18 @@ from typing import TYPE_CHECKING, Literal, get_args
 from django.core.management import call_command
 from django.db import transaction
 
-from symetrie.demo import org, personas
+from symetrie.demo import customers, org, personas
 from symetrie.org.models import Unit
 
 if TYPE_CHECKING:
+    from symetrie.demo.customers import CustomerFacts
     from symetrie.demo.org import OrgFacts
     from symetrie.demo.personas import PersonaLogin
 
-Size = Literal["small", "large"]
-SIZES: tuple[Size, ...] = get_args(Size)
+# "tiny" is for tests (the small network, a few customers): not offered by the command.
+Size = Literal["tiny", "small", "large"]
+ALL_SIZES: tuple[Size, ...] = get_args(Size)
+SIZES: tuple[Size, ...] = ("small", "large")
 
 
 class Progress:
@@ -100,6 +103,8 @@ class DemoContext:
     org: OrgFacts | None = None
     # Filled by the personas step, in the order they are printed.
     personas: list[PersonaLogin] = field(default_factory=list)
+    # Filled by the customers step.
+    customers: CustomerFacts | None = None
 
     def __post_init__(self) -> None:
         self.rng = self.rng_for("")
@@ -122,6 +127,7 @@ class Step:
 STEPS: list[Step] = [
     Step("org", org.build_org),
     Step("personas", personas.set_up_personas),
+    Step("customers", customers.build_customers),
 ]
 
 
@@ -147,7 +153,7 @@ def build(
     One transaction for the whole build: if a step fails, nothing is left half-built, and the
     next run starts from nothing again instead of finding a partial demo and serving it.
     """
-    if size not in SIZES:
+    if size not in ALL_SIZES:
         raise ValueError(f"unknown size {size!r}; choose one of {', '.join(SIZES)}")
     ctx = DemoContext(seed=seed, today=today, size=size, progress=progress or Progress())
     try:

@@ -251,3 +251,70 @@ def ascii_slug(text: str, *, separator: str = "-") -> str:
     plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     words = "".join(ch if ch.isalnum() else " " for ch in plain.lower()).split()
     return separator.join(words)
+
+
+# ---------------------------------------------------------------- customers
+
+# Customers' first names by birth cohort (women, then men), so that a 20-year-old is a Léa
+# or a Lucas and an 80-year-old a Monique or a Jacques.
+COHORT_FIRST_NAMES: tuple[tuple[int, tuple[str, ...]], ...] = (
+    (1955, (
+        "Monique", "Jacqueline", "Michèle", "Colette", "Danielle", "Josette", "Simone",
+        "Bernadette", "Odette", "Yvette", "Huguette", "Annie", "Christiane", "Nicole",
+        "Françoise", "Marie-Thérèse", "Jeannine", "Paulette", "Geneviève", "Suzanne",
+        "Jean", "Michel", "André", "Pierre", "Claude", "Jacques", "René", "Roger", "Bernard",
+        "Gérard", "Marcel", "Robert", "Georges", "Daniel", "Henri", "Raymond", "Guy",
+        "Maurice", "Yves", "Serge", "Ahmed", "Manuel",
+    )),
+    (1975, (
+        "Nathalie", "Isabelle", "Sylvie", "Catherine", "Christine", "Patricia", "Brigitte",
+        "Martine", "Véronique", "Valérie", "Corinne", "Pascale", "Dominique", "Florence",
+        "Muriel", "Laurence", "Agnès", "Hélène", "Chantal", "Évelyne", "Fatima", "Karima",
+        "Philippe", "Alain", "Patrick", "Thierry", "Pascal", "Didier", "Éric", "Christophe",
+        "Laurent", "Frédéric", "Bruno", "Olivier", "Dominique", "Hervé", "Denis", "Gilles",
+        "Franck", "Jean-Marc", "Jean-Luc", "Mohamed", "José",
+    )),
+    (1995, (
+        "Céline", "Aurélie", "Émilie", "Julie", "Stéphanie", "Sandrine", "Audrey", "Élodie",
+        "Mélanie", "Laetitia", "Caroline", "Virginie", "Marion", "Pauline", "Charlotte",
+        "Amandine", "Jessica", "Vanessa", "Sarah", "Anaïs", "Samira", "Nadia", "Leïla",
+        "Julien", "Sébastien", "Nicolas", "Guillaume", "Romain", "Kevin", "Anthony",
+        "Jonathan", "Mathieu", "Thomas", "Maxime", "Alexandre", "Vincent", "Jérémy", "Florian",
+        "Benjamin", "Damien", "Mickaël", "Karim", "Mehdi", "Sofiane",
+    )),
+    (2010, (
+        "Léa", "Manon", "Chloé", "Emma", "Inès", "Camille", "Océane", "Jade", "Lina", "Sarah",
+        "Louise", "Clara", "Zoé", "Lola", "Juliette", "Alice", "Maëlys", "Lou", "Yasmine",
+        "Mathilde", "Lucas", "Hugo", "Théo", "Nathan", "Enzo", "Louis", "Mathis", "Tom",
+        "Noah", "Yanis", "Rayan", "Gabriel", "Arthur", "Jules", "Clément", "Baptiste",
+        "Antoine", "Paul", "Adam", "Ethan", "Nolan", "Ilyes",
+    )),
+)  # fmt: skip
+
+# Customers who prefer English: expatriates and newcomers.
+ENGLISH_FIRST_NAMES: tuple[str, ...] = (
+    "James", "Emily", "Oliver", "Sophie", "Daniel", "Hannah", "Michael", "Laura", "David",
+    "Sarah", "Thomas", "Emma", "Matthew", "Olivia", "Andrew", "Charlotte", "Ryan", "Jessica",
+    "Lukas", "Anna", "Marco", "Giulia", "Pieter", "Sanne", "Erik", "Ingrid", "Kenji", "Priya",
+)  # fmt: skip
+ENGLISH_LAST_NAMES: tuple[str, ...] = (
+    "Smith", "Jones", "Taylor", "Brown", "Williams", "Wilson", "Johnson", "Davies", "Evans",
+    "Walker", "Wright", "Thompson", "Hughes", "Green", "Hall", "Clarke", "Murphy", "O'Brien",
+    "Müller", "Schmidt", "Rossi", "Bianchi", "de Vries", "Jansen", "Andersson", "Nielsen",
+    "Tanaka", "Patel",
+)  # fmt: skip
+
+# Personal e-mail providers, most used first, with their weight.
+EMAIL_DOMAINS: tuple[tuple[str, int], ...] = (
+    ("gmail.com", 38), ("orange.fr", 14), ("hotmail.fr", 9), ("free.fr", 7), ("yahoo.fr", 6),
+    ("outlook.fr", 5), ("sfr.fr", 4), ("laposte.net", 4), ("wanadoo.fr", 4), ("icloud.com", 4),
+    ("hotmail.com", 2), ("bbox.fr", 2), ("live.fr", 1),
+)  # fmt: skip
+
+# Where customers spend: named in disputed payments and card transactions.
+MERCHANTS: tuple[str, ...] = (
+    "Amazon", "Fnac", "Leroy Merlin", "Carrefour", "E.Leclerc", "SNCF Connect", "Decathlon",
+    "Cdiscount", "Booking.com", "Airbnb", "Uber", "Deliveroo", "Zalando", "Vinted",
+    "Intermarché", "Boulanger", "Ikea", "TotalEnergies", "Apple", "Netflix", "Darty",
+    "Lidl", "Auchan", "Air France", "Ryanair", "Sephora", "Castorama", "La Redoute",
+)  # fmt: skip

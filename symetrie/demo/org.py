@@ -162,6 +162,8 @@ class NetworkSize:
 
 
 NETWORK_SIZES: dict[str, NetworkSize] = {
+    # "tiny" (for tests) is the small network with fewer customers.
+    "tiny": NetworkSize(regions=7, agencies=60, agencies_per_area=0, head_office_scale=1),
     "small": NetworkSize(regions=7, agencies=60, agencies_per_area=0, head_office_scale=1),
     "large": NetworkSize(regions=12, agencies=600, agencies_per_area=8, head_office_scale=5),
 }

@@ -8,9 +8,11 @@ from typing import Any
 import pytest
 from django.core.management import CommandError, call_command
 
+from symetrie.customers.models import Identity
 from symetrie.demo.management.commands import demo as demo_command
 from symetrie.demo.personas import DEMO_PASSWORD, PERSONAS
 from symetrie.org.models import Employee, Unit
+from tests.demo.conftest import TEST_SIZE
 
 # The command runs migrations and wipes with --reset: outside a test transaction.
 pytestmark = pytest.mark.usefixtures("transactional_db")
@@ -18,7 +20,9 @@ pytestmark = pytest.mark.usefixtures("transactional_db")
 
 def run(*args: str) -> str:
     out = StringIO()
-    call_command("demo", "--no-serve", "--today", "2025-06-16", *args, stdout=out)
+    call_command(
+        "demo", "--no-serve", "--today", "2025-06-16", "--size", TEST_SIZE, *args, stdout=out
+    )
     return out.getvalue()
 
 
@@ -31,10 +35,23 @@ def test_builds_the_demo_and_prints_every_persona_login():
 
     assert "Built in" in output
     assert "60 agencies" in output
+    assert "1200 customers" in output
     assert f"password: {DEMO_PASSWORD}" in output
     for spec in PERSONAS:
         assert spec.email in output
     assert Unit.objects.filter(kind="agency").count() == 60
+
+
+def test_prints_a_loyalty_card_for_the_frontline_persona_to_search_for():
+    lines = run().splitlines()
+    frontline = next(i for i, line in enumerate(lines) if "Frontline employee" in line)
+    hint = lines[frontline + 1].strip()
+    card = hint.removeprefix("try: search for ").split()[0]
+
+    assert hint.startswith("try: search for ")
+    assert Identity.objects.filter(type="loyalty_card", value=card).exists()
+    # Printed again when the demo is served as it is, from the database.
+    assert f"try: search for {card}" in run()
 
 
 def test_a_second_run_keeps_the_data_and_reset_rebuilds_it():
@@ -66,7 +83,7 @@ def test_serves_after_printing_the_logins(monkeypatch):
     monkeypatch.setattr(demo_command, "call_command", fake)
     out = StringIO()
 
-    call_command("demo", "--addr", "127.0.0.1:8123", stdout=out)
+    call_command("demo", "--addr", "127.0.0.1:8123", "--size", TEST_SIZE, stdout=out)
 
     assert calls == [("runserver", "127.0.0.1:8123", {"use_reloader": False})]
     assert "directeur.agence@demo.symetrie.fr" in out.getvalue()
@@ -75,3 +92,10 @@ def test_serves_after_printing_the_logins(monkeypatch):
 def test_a_bad_reference_date_is_refused():
     with pytest.raises(CommandError, match="--today"):
         call_command("demo", "--no-serve", "--today", "16/06/2025")
+
+
+def test_an_unknown_size_is_refused_naming_the_sizes_on_offer():
+    with pytest.raises(
+        CommandError, match=r"--size: invalid choice: 'medium' \(choose from small, large\)"
+    ):
+        call_command("demo", "--no-serve", "--size", "medium")

@@ -11,7 +11,7 @@ import pytest
 from django.db import transaction
 
 from symetrie.demo.builder import Progress, build
-from tests.demo.conftest import dump
+from tests.demo.conftest import TEST_SIZE, dump
 
 TODAY = dt.date(2025, 6, 16)
 
@@ -20,7 +20,7 @@ def build_and_dump(**kwargs: Any) -> dict[str, list[tuple[Any, ...]]]:
     """Build into the (empty) test database, dump, and roll back: the next build starts
     from an empty database again, as after a flush."""
     with transaction.atomic():
-        build(**{"seed": 42, "today": TODAY, **kwargs})
+        build(**{"seed": 42, "today": TODAY, "size": TEST_SIZE, **kwargs})
         data = dump()
         transaction.set_rollback(True)
     return data
@@ -36,6 +36,8 @@ def test_same_seed_and_date_give_identical_data(db, default):
     again = build_and_dump()
 
     assert len(default["employees"]) > 700
+    assert len(default["customers"]) == 1200
+    assert len(default["interactions"]) > 10_000
     assert again == default
 
 
@@ -45,6 +47,8 @@ def test_another_seed_gives_other_data(db, default):
     assert default["roles"] == other["roles"]
     assert default["units"] != other["units"]
     assert default["employees"] != other["employees"]
+    assert default["customers"] != other["customers"]
+    assert default["interactions"] != other["interactions"]
 
 
 def test_dates_follow_the_reference_date(db, default):
@@ -57,6 +61,11 @@ def test_dates_follow_the_reference_date(db, default):
     for before, after in zip(now["employees"], later["employees"], strict=True):
         hire, leave = before[10], before[11]
         assert (after[10], after[11]) == (hire + week, leave + week if leave else None)
+    # The history moves with the reference date: the latest contact, a week later too.
+    latest = max(row[2] for row in now["interactions"])
+    assert latest.date() < TODAY
+    assert max(row[2] for row in later["interactions"]).date() > latest.date()
+    assert min(c[7] for c in later["campaigns"]) == min(c[7] for c in now["campaigns"]) + week
 
 
 class RecordingProgress(Progress):
@@ -77,8 +86,8 @@ class RecordingProgress(Progress):
 def test_build_is_a_few_bulk_queries_not_one_per_row(db, django_assert_max_num_queries):
     progress = RecordingProgress()
 
-    with transaction.atomic(), django_assert_max_num_queries(80):
-        build(seed=42, today=TODAY, progress=progress)
+    with transaction.atomic(), django_assert_max_num_queries(100):
+        build(seed=42, today=TODAY, size=TEST_SIZE, progress=progress)
         transaction.set_rollback(True)
 
     assert [(name, total == done) for name, total, done in progress.stages] == [
@@ -86,6 +95,8 @@ def test_build_is_a_few_bulk_queries_not_one_per_row(db, django_assert_max_num_q
         ("Roles", True),
         ("Employees", True),
         ("Persona accounts", True),
+        ("Campaigns", True),
+        ("Customers and their history", True),
     ]
     assert progress.closed
 

@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
 from symetrie.demo import builder
+from symetrie.demo.customers import showcase_customer
 from symetrie.demo.personas import DEMO_PASSWORD, persona_logins
 
 
@@ -23,11 +24,21 @@ def _date(value: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"{value!r} is not a date (use YYYY-MM-DD)") from None
 
 
+def _size(value: str) -> str:
+    # "tiny" (the small network with a few customers) is for tests: accepted, not offered.
+    if value not in builder.ALL_SIZES:
+        raise argparse.ArgumentTypeError(
+            f"invalid choice: {value!r} (choose from {', '.join(builder.SIZES)})"
+        )
+    return value
+
+
 class Command(BaseCommand):
     help = (
-        "Build a fictitious French retail bank (org tree, roles, employees, persona logins) "
-        "into an empty database, then serve the app. The same --seed and --today give the "
-        "same data. If the database already holds an org, serve it as it is (--reset rebuilds)."
+        "Build a fictitious French retail bank (org tree, roles, employees, persona logins, "
+        "customers with a year of history, campaigns) into an empty database, then serve the "
+        "app. The same --seed and --today give the same data. If the database already holds "
+        "an org, serve it as it is (--reset rebuilds)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -40,9 +51,11 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--size",
-            choices=builder.SIZES,
+            type=_size,
             default="small",
-            help="small: ~60 agencies, ~800 employees (default); large: about ten times more",
+            metavar="{small,large}",
+            help="small: ~60 agencies, ~800 employees, 20 000 customers, ~200 000 interactions "
+            "(default); large: ~600 agencies, 1 000 000 customers, ~10 000 000 interactions",
         )
         parser.add_argument(
             "--reset", action="store_true", help="wipe the database first, then rebuild"
@@ -54,6 +67,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         verbosity = options["verbosity"]
+        self._today: dt.date = options["today"] or timezone.localdate()
         # A fresh database gets its schema first, so that one command is enough.
         call_command("migrate", interactive=False, verbosity=max(0, verbosity - 1))
         if options["reset"]:
@@ -71,7 +85,7 @@ class Command(BaseCommand):
             call_command("runserver", options["addr"], use_reloader=False)
 
     def _build(self, options: dict[str, Any]) -> None:
-        today: dt.date = options["today"] or timezone.localdate()
+        today = self._today
         self.stdout.write(
             f"Building the demo company (seed {options['seed']}, size {options['size']}, "
             f"reference date {today.isoformat()})..."
@@ -84,12 +98,16 @@ class Command(BaseCommand):
             size=options["size"],
             progress=builder.RichProgress() if show_progress else None,
         )
-        assert ctx.org is not None
+        assert ctx.org is not None and ctx.customers is not None
+        org, customers = ctx.org, ctx.customers
         self.stdout.write(
-            f"Built in {time.perf_counter() - started:.1f} s: {ctx.org.units} units "
-            f"({len(ctx.org.region_codes)} regions, {len(ctx.org.agency_codes)} agencies), "
-            f"{ctx.org.employees} employees ({ctx.org.active_employees} active, "
-            f"{ctx.org.leavers} who left)."
+            f"Built in {time.perf_counter() - started:.1f} s: {org.units} units "
+            f"({len(org.region_codes)} regions, {len(org.agency_codes)} agencies), "
+            f"{org.employees} employees ({org.active_employees} active, "
+            f"{org.leavers} who left); {customers.customers} customers "
+            f"({customers.identities} identifiers), {customers.interactions} interactions, "
+            f"{customers.campaigns} campaigns ({customers.deliveries} deliveries), "
+            f"{customers.handoff_notes} handoff notes."
         )
 
     def _print_logins(self) -> None:
@@ -101,4 +119,15 @@ class Command(BaseCommand):
         width = max(len(login.label) for login in logins)
         for login in logins:
             self.stdout.write(f"  {login.label:<{width}}  {login.email:<38}  {login.who}")
+            if login.key == "frontline":
+                self._print_showcase(indent=width + 4)
         self.stdout.write("")
+
+    def _print_showcase(self, *, indent: int) -> None:
+        """A customer worth opening for the frontline persona: a loyalty card to search for."""
+        showcase = showcase_customer(today=self._today)
+        if showcase is not None:
+            self.stdout.write(
+                f"{'':<{indent}}try: search for {showcase.card} ({showcase.name}'s loyalty "
+                "card: an open handoff note, a live campaign received)"
+            )
