@@ -356,7 +356,8 @@ def cases_list(
     if owner == "none":
         cases = cases.filter(owner__isnull=True)
     elif owner == "me":
-        cases = cases.filter(owner=org_selectors.employee_for(request.user))
+        me = org_selectors.employee_for(request.user)
+        cases = cases.filter(owner=me) if me is not None else cases.none()
     elif owner:
         cases = cases.filter(owner__external_id=owner)
     if customer:
