@@ -17,10 +17,11 @@ from typing import TYPE_CHECKING, Literal, get_args
 from django.core.management import call_command
 from django.db import transaction
 
-from symetrie.demo import customers, org, personas
+from symetrie.demo import cases, customers, org, personas
 from symetrie.org.models import Unit
 
 if TYPE_CHECKING:
+    from symetrie.demo.cases import CaseFacts
     from symetrie.demo.customers import CustomerFacts
     from symetrie.demo.org import OrgFacts
     from symetrie.demo.personas import PersonaLogin
@@ -105,6 +106,8 @@ class DemoContext:
     personas: list[PersonaLogin] = field(default_factory=list)
     # Filled by the customers step.
     customers: CustomerFacts | None = None
+    # Filled by the cases step.
+    cases: CaseFacts | None = None
 
     def __post_init__(self) -> None:
         self.rng = self.rng_for("")
@@ -128,6 +131,7 @@ STEPS: list[Step] = [
     Step("org", org.build_org),
     Step("personas", personas.set_up_personas),
     Step("customers", customers.build_customers),
+    Step("cases", cases.build_cases),
 ]
 
 
