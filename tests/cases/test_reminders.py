@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import threading
 
 import pytest
 from django.core import mail
 from django.core.management import call_command
-from django.db import connection
 
 from symetrie.cases import services
 from symetrie.cases.models import Case, Commitment
@@ -122,30 +120,18 @@ def test_a_failed_send_is_retried_on_the_next_run(complaint, monkeypatch):
     assert reminders_send(now=MONDAY).cases_before == 1
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_two_workers_at_once_send_each_reminder_once(org, frontline, elodie):
-    if connection.vendor != "postgresql":
-        pytest.skip("concurrent writers: PostgreSQL (SQLite serialises them anyway)")
-    for n in range(20):
-        services.case_open(
-            actor=frontline, audience="customer", type="complaint", subject=f"Cas {n}",
-            customer=elodie, opened_at=paris(2025, 11, 21, 17),
-        )  # fmt: skip
-    results: list[ReminderCounts] = []
+def test_a_reminder_claimed_meanwhile_by_another_worker_is_not_sent(complaint, monkeypatch):
+    # Another worker claims each reminder between this one's listing and its claim.
+    real = services._remind_one
 
-    def work() -> None:
-        try:
-            results.append(reminders_send(now=MONDAY))
-        finally:
-            connection.close()
+    def raced(queryset, window, field, pk, **kwargs):
+        queryset.filter(pk=pk).update(**{field: MONDAY})
+        return real(queryset, window, field, pk, **kwargs)
 
-    threads = [threading.Thread(target=work) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert sum(r.cases_before for r in results) == 20
-    assert len(mail.outbox) == 20
+    monkeypatch.setattr(services, "_remind_one", raced)
+    assert reminders_send(now=MONDAY) == ReminderCounts()
+    assert mail.outbox == []
+    assert complaint.events.filter(kind="reminder").count() == 0
 
 
 def test_symetrie_remind_runs_them(complaint):
