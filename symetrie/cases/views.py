@@ -388,7 +388,7 @@ def status_page(request: HtmxHttpRequest, token: str) -> HttpResponse:
     if case.audience != Audience.CUSTOMER or case.customer is None:
         raise Http404("Only a customer's case has a status page.")
     with translation.override(case.customer.language):
-        context = {"status": selectors.case_public_status(case=case), "customer": case.customer}
+        context = {"status": selectors.case_public_status(case=case), "now": timezone.now()}
         return _private(render(request, "cases/status_public.html", context))
 
 

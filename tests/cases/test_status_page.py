@@ -64,6 +64,20 @@ def test_the_customer_sees_status_and_commitments_without_logging_in(followed):
         assert internal not in page
 
 
+def test_the_page_owns_up_to_a_missed_date(followed, frontline, elodie):
+    fresh = services.case_open(
+        actor=frontline, audience="customer", type="request", subject="RIB", customer=elodie
+    )
+
+    late = _page(_token(followed)).content.decode()
+    on_time = _page(_token(fresh)).content.decode()
+
+    # The complaint was due in November 2025; the fresh request is due in the future.
+    assert "we are late: please excuse us" in late
+    assert "We aim to answer by" in on_time
+    assert "we are late" not in on_time
+
+
 def test_the_page_speaks_the_customer_s_language(followed, elodie: Customer):
     french = _page(_token(followed), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     Customer.objects.filter(pk=elodie.pk).update(language="en")
