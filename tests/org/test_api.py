@@ -356,7 +356,10 @@ def test_openapi_lists_the_endpoints(db: None):
 
     assert response.status_code == 200
     paths = response.json()["paths"]
-    assert {path: sorted(methods) for path, methods in paths.items()} == {
+    org_prefixes = ("/api/units", "/api/roles", "/api/employees")
+    assert {
+        path: sorted(methods) for path, methods in paths.items() if path.startswith(org_prefixes)
+    } == {
         "/api/units": ["get"],
         "/api/units/bulk": ["post"],
         "/api/units/{code}": ["get"],
