@@ -635,3 +635,24 @@ def test_list_pages_cost_the_same_however_long(
         assert response.status_code == 200
         counts.append(len(captured.captured_queries))
     assert counts == [queries, queries], counts
+
+
+def test_the_case_page_costs_the_same_however_much_happened(frontline, manager, complaint):
+    client = client_for(frontline)
+    counts = []
+    for rounds in (0, 3):
+        for number in range(rounds):
+            services.commitment_add(
+                actor=frontline, case=complaint, text=f"Rappel {number}",
+                due_at=timezone.now() + dt.timedelta(days=1),
+            )  # fmt: skip
+            services.decision_record(
+                actor=frontline, case=complaint, kind="goodwill", amount_eur=80
+            )
+            services.friction_flag(actor=frontline, process=f"Outil {number}", case=complaint)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(_url(complaint)).status_code == 200
+        counts.append(len(captured.captured_queries))
+    # session, user, employee, case, commitments, the manager (latitude), decisions, playbooks,
+    # handoff units and colleagues, escalations, irritants, events.
+    assert counts == [13, 13]
