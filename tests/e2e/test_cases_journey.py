@@ -19,7 +19,8 @@ from symetrie.org.services import employee_create
 from tests.conftest import PASSWORD
 from tests.e2e.conftest import login
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+# The seeded playbooks and SLA policies are put back after the flush, for the tests after this.
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 @pytest.fixture
