@@ -97,6 +97,7 @@ def test_build_is_a_few_bulk_queries_not_one_per_row(db, django_assert_max_num_q
         ("Persona accounts", True),
         ("Campaigns", True),
         ("Customers and their history", True),
+        ("Cases", True),
     ]
     assert progress.closed
 

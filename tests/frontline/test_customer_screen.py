@@ -220,8 +220,8 @@ def test_the_screen_costs_the_same_queries_however_much_it_shows(
 
     def screen() -> int:
         # session, user, employee (navigation and scope), the customer with unit and advisor,
-        # identities, open notes, timeline, campaigns received, offers.
-        with django_assert_num_queries(9):
+        # identities, open notes, timeline, campaigns received, offers, open cases.
+        with django_assert_num_queries(10):
             response = client.get(_url(customers.elodie))
         assert response.status_code == 200
         return len(response.context["screen"].timeline.interactions)
