@@ -347,8 +347,9 @@ def test_the_customer_slot_lists_open_cases_and_open_commitments(
 ):
     services.friction_flag(actor=teammate, process="Scanner", customer=elodie)
     user = fresh(teammate)
-    # The employee record, the agency their team serves, the cases, their commitments.
-    with django_assert_num_queries(4):
+    # The employee record, the cases, their commitments (the customer is already known
+    # visible: the access rule is not evaluated again).
+    with django_assert_num_queries(3):
         found = selectors.customer_open_cases(user=user, customer=elodie)
     assert refs(found.cases) == ["Frais prélevés deux fois", "Attestation", "Chéquier"]
     assert [k.text for k in found.commitments] == ["Envoyer l'attestation"]
