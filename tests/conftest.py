@@ -1,13 +1,13 @@
 """Shared fixtures: a small org tree and one persona for each kind of user.
 
-    HQ  Banque Test (company)
-    ├── SIEGE  Siège (department)              lead: Léa Lead (org-wide role)
-    ├── R-N  Région Nord (region)              regional: Rémi Régional (manager)
-    │   ├── AG-LIL  Agence Lille (agency)      manager: Mona Manager; frontline: Félix Frontline
-    │   │   └── T-LIL  Équipe Lille (team)     teammate: Théo Team
-    │   └── AG-ROU  Agence Rouen (agency)
-    └── R-S  Région Sud (region)
-        └── AG-MAR  Agence Marseille (agency)  stranger: Sam Sud (frontline)
+HQ  Banque Test (company)
+├── SIEGE  Siège (department)              lead: Léa Lead (org-wide role)
+├── R-N  Région Nord (region)              regional: Rémi Régional (manager)
+│   ├── AG-LIL  Agence Lille (agency)      manager: Mona Manager; frontline: Félix Frontline
+│   │   └── T-LIL  Équipe Lille (team)     teammate: Théo Team
+│   └── AG-ROU  Agence Rouen (agency)
+└── R-S  Région Sud (region)
+    └── AG-MAR  Agence Marseille (agency)  stranger: Sam Sud (frontline)
 """
 
 from __future__ import annotations
@@ -66,17 +66,27 @@ def org(db: None) -> Org:
         code="advisor", name="Conseiller", goodwill_max_eur=Decimal("50"), decisions=["report"]
     )
     director = Role.objects.create(
-        code="director", name="Directeur d'agence", goodwill_max_eur=Decimal("300"),
+        code="director",
+        name="Directeur d'agence",
+        goodwill_max_eur=Decimal("300"),
         may_waive_fees=True,
     )
     cx_lead = Role.objects.create(code="cx_lead", name="Responsable CX", is_org_wide=True)
-    return Org(hq, siege, north, lille, lille_team, rouen, south, marseille, advisor, director,
-               cx_lead)
+    return Org(
+        hq, siege, north, lille, lille_team, rouen, south, marseille, advisor, director, cx_lead
+    )
 
 
 def _employee(
-    org: Org, external_id: str, first: str, last: str, unit: Unit, role: Role,
-    *, manager: bool = False, leave: dt.date | None = None,
+    org: Org,
+    external_id: str,
+    first: str,
+    last: str,
+    unit: Unit,
+    role: Role,
+    *,
+    manager: bool = False,
+    leave: dt.date | None = None,
 ) -> Employee:
     return employee_create(
         external_id=external_id,
@@ -125,7 +135,13 @@ def stranger(org: Org) -> Employee:
 @pytest.fixture
 def departed(org: Org) -> Employee:
     return _employee(
-        org, "E-GONE", "Gaston", "Gone", org.lille, org.director, manager=True,
+        org,
+        "E-GONE",
+        "Gaston",
+        "Gone",
+        org.lille,
+        org.director,
+        manager=True,
         leave=dt.date(2021, 6, 30),
     )
 

@@ -47,11 +47,19 @@ class Customer(models.Model):
     consent_phone = models.BooleanField(_("agrees to phone calls"), default=False)
     # The unit that serves the customer: access by tree and the distribution key of big tables.
     home_unit = models.ForeignKey(
-        Unit, verbose_name=_("home unit"), on_delete=models.PROTECT, null=True, blank=True,
+        Unit,
+        verbose_name=_("home unit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="customers",
     )
     advisor = models.ForeignKey(
-        Employee, verbose_name=_("advisor"), on_delete=models.SET_NULL, null=True, blank=True,
+        Employee,
+        verbose_name=_("advisor"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="customers",
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
@@ -175,19 +183,34 @@ class Interaction(models.Model):
     occurred_at = models.DateTimeField(_("when"))
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
     unit = models.ForeignKey(
-        Unit, verbose_name=_("unit"), on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", db_index=False,
+        Unit,
+        verbose_name=_("unit"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     employee = models.ForeignKey(
-        Employee, verbose_name=_("employee"), on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", db_index=False,
+        Employee,
+        verbose_name=_("employee"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     subject = models.CharField(_("subject"), max_length=200)
     summary = models.TextField(_("summary"), blank=True)
     outcome = models.CharField(_("outcome"), max_length=200, blank=True)
     campaign = models.ForeignKey(
-        Campaign, verbose_name=_("campaign"), on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="interactions", db_index=False,
+        Campaign,
+        verbose_name=_("campaign"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="interactions",
+        db_index=False,
     )
 
     class Meta:
@@ -198,14 +221,10 @@ class Interaction(models.Model):
         ]
         indexes = [
             # The hot path: a customer's latest interactions.
-            models.Index(
-                fields=["customer", "-occurred_at", "-id"], name="interaction_timeline"
-            ),
+            models.Index(fields=["customer", "-occurred_at", "-id"], name="interaction_timeline"),
             # Digital contacts have no unit nor employee, most none a campaign: only rows that
             # have one are indexed (fewer index writes per imported row).
-            models.Index(
-                fields=["unit"], name="interaction_unit", condition=Q(unit__isnull=False)
-            ),
+            models.Index(fields=["unit"], name="interaction_unit", condition=Q(unit__isnull=False)),
             models.Index(
                 fields=["employee"],
                 name="interaction_employee",
@@ -233,7 +252,11 @@ class HandoffNote(models.Model):
     created_at = models.DateTimeField(_("written"), default=timezone.now)
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
     resolved_by = models.ForeignKey(
-        Employee, verbose_name=_("resolved by"), on_delete=models.PROTECT, null=True, blank=True,
+        Employee,
+        verbose_name=_("resolved by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="+",
     )
 

@@ -91,7 +91,9 @@ class SearchHit:
     identity: Identity | None = None
 
 
-def customer_search_visible_to(*, user: AnyUser, query: str, limit: int = SEARCH_LIMIT) -> list[SearchHit]:
+def customer_search_visible_to(
+    *, user: AnyUser, query: str, limit: int = SEARCH_LIMIT
+) -> list[SearchHit]:
     """One search box: any identifier however typed, or a name (accents and case ignored)."""
     query = query.strip()
     if not query:
@@ -142,9 +144,7 @@ def timeline(
         interactions = interactions.filter(channel=channel)
     if before is not None:
         when, pk = before
-        interactions = interactions.filter(
-            Q(occurred_at__lt=when) | Q(occurred_at=when, pk__lt=pk)
-        )
+        interactions = interactions.filter(Q(occurred_at__lt=when) | Q(occurred_at=when, pk__lt=pk))
     return list(interactions.order_by("-occurred_at", "-pk")[:limit])
 
 

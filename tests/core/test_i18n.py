@@ -55,7 +55,9 @@ def test_every_ui_string_of_the_code_has_a_french_translation(tmp_path, settings
 
 
 def test_compiled_catalogue_matches_the_po_file():
-    po = {(e.msgid, e.msgstr) for e in polib.pofile(str(PO)) if e.translated() and not e.msgid_plural}
+    po = {
+        (e.msgid, e.msgstr) for e in polib.pofile(str(PO)) if e.translated() and not e.msgid_plural
+    }
     mo = {(e.msgid, e.msgstr) for e in polib.mofile(str(MO)) if not e.msgid_plural}
     assert po - mo == set(), "run `make messages` to recompile django.mo"
 
@@ -140,8 +142,13 @@ def test_numbers_and_percentages_follow_the_language(org, regional, frontline, m
     # Région Nord: 3 present since 2020, 1 departure 30 days ago and no hire in the year:
     # a year ago 4 people, now 3, average 3.5: turnover 1 / 3.5 = 28.6 %.
     employee_create(
-        external_id="E-RECENT", email="recent@example.fr", first_name="Rita", last_name="Recent",
-        unit=org.lille, role=org.advisor, hire_date=dt.date(2020, 1, 6),
+        external_id="E-RECENT",
+        email="recent@example.fr",
+        first_name="Rita",
+        last_name="Recent",
+        unit=org.lille,
+        role=org.advisor,
+        hire_date=dt.date(2020, 1, 6),
         leave_date=timezone.localdate() - dt.timedelta(days=30),
     )
     fr = _texts(client_for(regional).get("/org/R-N/").content.decode())

@@ -1,4 +1,4 @@
-"""Browser tests: Playwright driving Debian's Chromium (Playwright's own download can't run here)."""
+"""Browser tests: Playwright driving Debian's Chromium (Playwright's download can't run here)."""
 
 from __future__ import annotations
 
