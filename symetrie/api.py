@@ -82,9 +82,11 @@ def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRespo
 
 def _mount() -> None:
     from symetrie.cases.api import router as cases_router
+    from symetrie.customers.api import router as customers_router
     from symetrie.org.api import router as org_router
 
     api.add_router("/", org_router)
+    api.add_router("/", customers_router)
     api.add_router("/", cases_router)
 
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.http import HttpRequest
 from ninja import Schema
 from ninja.errors import HttpError
 
 from symetrie.core.importing import Reject, get_kind, run_rows
 from symetrie.core.importing.contract import iter_raw
+from symetrie.org.selectors import Reach, scope_for
 
 MAX_RECORDS = 10_000
 
@@ -26,6 +28,13 @@ class BulkOut(Schema):
     unchanged: int
     rejected: int
     rejects: list[RejectOut]
+
+
+def require_org_admin(request: HttpRequest, permission: str) -> None:
+    """Bulk writes: an org-wide user (who sees every unit) holding the model permission."""
+    scope = scope_for(request.user)
+    if scope.reach is not Reach.EVERYTHING or not request.user.has_perm(permission):
+        raise HttpError(403, f"writing here needs the '{permission}' permission, org-wide")
 
 
 def run_bulk(kind_name: str, records: list[Any]) -> dict[str, Any]:

@@ -97,8 +97,6 @@ INTERACTIONS = StagedUpsert(
         Ref("campaign_external_id", "campaign", "external_id", UNKNOWN_CAMPAIGN),
     ),
     keep_if_absent=("campaign_external_id",),
-    # Rows written in timeline order: index pages and customers are then visited in sequence.
-    order_by=("customer", "occurred_at"),
 )
 
 

@@ -9,10 +9,9 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema
-from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from symetrie.core.bulk import BulkOut, run_bulk
+from symetrie.core.bulk import BulkOut, require_org_admin, run_bulk
 from symetrie.org import selectors
 from symetrie.org.models import Employee, Role, Unit
 
@@ -80,13 +79,6 @@ class EmployeeOut(Schema):
         return employee.role.code
 
 
-def _require_org_admin(request: HttpRequest, permission: str) -> None:
-    """Bulk writes to the org: an org-wide user holding the model permission."""
-    scope = selectors.scope_for(request.user)
-    if scope.reach is not selectors.Reach.EVERYTHING or not request.user.has_perm(permission):
-        raise HttpError(403, f"writing here needs the '{permission}' permission, org-wide")
-
-
 @router.get("/units", response=list[UnitOut])
 @paginate(LimitOffsetPagination)
 def units_list(
@@ -114,7 +106,7 @@ def units_list(
 @router.post("/units/bulk", response=BulkOut)
 def units_bulk(request: HttpRequest, records: list[dict[str, Any]]) -> dict[str, Any]:
     """Create or update units by code (`code, name, kind, parent_code`)."""
-    _require_org_admin(request, "org.change_unit")
+    require_org_admin(request, "org.change_unit")
     return run_bulk("units", records)
 
 
@@ -135,7 +127,7 @@ def roles_list(request: HttpRequest) -> Any:
 @router.post("/roles/bulk", response=BulkOut)
 def roles_bulk(request: HttpRequest, records: list[dict[str, Any]]) -> dict[str, Any]:
     """Create or update roles and their latitude by code."""
-    _require_org_admin(request, "org.change_role")
+    require_org_admin(request, "org.change_role")
     return run_bulk("roles", records)
 
 
@@ -176,7 +168,7 @@ def employees_list(
 @router.post("/employees/bulk", response=BulkOut)
 def employees_bulk(request: HttpRequest, records: list[dict[str, Any]]) -> dict[str, Any]:
     """Create or update employees by external id (columns of the `employees` import)."""
-    _require_org_admin(request, "org.change_employee")
+    require_org_admin(request, "org.change_employee")
     return run_bulk("employees", records)
 
 

@@ -1,19 +1,23 @@
-"""Staged upserts: a batch of cleaned rows written set-based, with the same SQL on both databases.
+"""Staged upserts: a batch of cleaned records written set-based, by the target's unique key.
 
-A kind describes its target once (`StagedUpsert`: the model, its key, the columns copied, the
+A kind describes its target once (`StagedUpsert`: the model, its key, the fields copied, the
 references to resolve) and hands each batch of cleaned records to `staged_upsert`, which runs in
-the batch's transaction:
+the batch's transaction and reports what it created, updated, left unchanged or rejected.
 
-1. the records go into a temporary staging table with their line numbers — on PostgreSQL with
-   `COPY ... FROM STDIN`, on SQLite with one `executemany`;
-2. references (a customer, a unit... named by an external key) are resolved by join; rows that
-   name an unknown one come back as rejects with their lines and the field at fault;
-3. a guard, if any, rejects rows that would take an existing row from its owner (an identifier
-   that belongs to another customer);
-4. `INSERT ... SELECT ... ON CONFLICT (key) DO UPDATE SET ... WHERE (columns) IS DISTINCT FROM
-   (new values)` writes new and changed rows only. PostgreSQL tells created from updated rows by
-   `RETURNING (xmax = 0)`; SQLite counts the batch's keys that exist beforehand. Unchanged rows
-   are the rest.
+On PostgreSQL:
+
+1. the records go into a temporary staging table, with their line numbers, by one binary
+   `COPY ... FROM STDIN`;
+2. `INSERT ... SELECT ... ON CONFLICT (key) DO UPDATE SET ... WHERE (columns) IS DISTINCT FROM
+   (new values)` resolves the references by join and writes new and changed rows only;
+   `RETURNING (xmax = 0)` tells created rows from updated ones, unchanged ones are the rest;
+3. when not every row was written, joins find the rows naming an unknown reference (rejected
+   with their lines and the field at fault) and, with a guard, the rows whose key belongs to
+   another owner (an identifier of another customer).
+
+On SQLite, one query per reference resolves the batch's external keys, one query finds which of
+its keys exist already (and their owners), and one `executemany` of `INSERT ... ON CONFLICT DO
+UPDATE ... WHERE (columns) IS NOT (new values)` writes new and changed rows only.
 
 The SQL is built from the models' `_meta` (tables, columns, types), so it follows the models.
 """
@@ -22,9 +26,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from itertools import chain
 from typing import Any, TypeVar
 
 from django.db import connection
@@ -35,6 +40,7 @@ from django.utils.functional import Promise
 from symetrie.core.importing.contract import BatchResult, Line
 
 T = TypeVar("T", bound=tuple[Any, ...])
+_ROWS_PER_STATEMENT = 500
 _TEXT_TYPES = {"CharField", "TextField", "EmailField", "SlugField", "URLField"}
 
 
@@ -70,11 +76,11 @@ class StagedUpsert:
     """How a kind's records are written to `model`.
 
     A record is a tuple of the staged columns, in this order: `values` (fields of the model
-    copied as they are), then each `Ref.column`. `key` names the fields (values or references'
-    foreign keys) of a unique constraint. A staged column listed in `keep_if_absent` that is None
-    in every record of a batch (its column was not in the file) is left as it is on existing rows
-    and takes the field's default on new ones; None in only some records means the default.
-    `on_insert` fields get their default when a row is created and are never updated.
+    copied as they are), then each `Ref.column`. `key` names the fields (text values or
+    references' foreign keys) of a unique constraint. A staged column listed in `keep_if_absent`
+    that is None in every record of a batch (its column was not in the file) is left as it is on
+    existing rows and takes the field's default on new ones; None in only some records means the
+    default. `on_insert` fields get their default when a row is created and are never updated.
     """
 
     model: type[Model]
@@ -84,8 +90,7 @@ class StagedUpsert:
     guard: Guard | None = None
     keep_if_absent: tuple[str, ...] = ()
     on_insert: tuple[str, ...] = ()
-    order_by: tuple[str, ...] = ()
-    _sql_cache: dict[tuple[str, frozenset[str]], _Statements] = field(
+    _plans: dict[tuple[str, frozenset[str]], Any] = field(
         default_factory=dict, compare=False, repr=False
     )
 
@@ -93,303 +98,397 @@ class StagedUpsert:
     def staged(self) -> tuple[str, ...]:
         return (*self.values, *(ref.column for ref in self.refs))
 
-    @cached_property
-    def table(self) -> str:
-        return self.model._meta.db_table
-
-    def model_field(self, name: str) -> Field[Any, Any]:
-        found = self.model._meta.get_field(name)
-        assert isinstance(found, Field)
-        return found
-
-
-@dataclass(frozen=True)
-class _Statements:
-    create: str
-    drop: str
-    load: str
-    copy_types: tuple[str, ...]  # PostgreSQL: the staging table's types, for a binary COPY
-    rejects: str
-    guard: str | None
-    count_existing: str | None  # SQLite: the batch's valid rows, and those whose key exists
-    upsert: str
-    params: Callable[[], list[Any]]  # the parameters of `source` (defaults), in order
-    adapters: tuple[tuple[int, Callable[[Any], Any]], ...]  # SQLite: values as Django stores them
-
 
 def staged_upsert(spec: StagedUpsert, lines: Sequence[Line[T]]) -> BatchResult:
     """Write one batch (in the caller's transaction); see the module's docstring."""
     result = BatchResult()
     if not lines:
         return result
-    postgres = connection.vendor == "postgresql"
+    width = len(spec.staged)
+    assert len(lines[0].record) == width, f"a {_meta(spec).db_table} record has {width} columns"
     absent = frozenset(
         name
         for name, index in ((name, spec.staged.index(name)) for name in spec.keep_if_absent)
         if all(line.record[index] is None for line in lines)
     )
-    sql = _statements(spec, absent)
-    width = len(spec.staged)
-    assert len(lines[0].record) == width, f"a {spec.table} record has {width} staged columns"
-    params = sql.params()
-    by_number: dict[int, Line[T]] = {}
-
-    def reject(number: int, column: str, reason: str | Promise, value: Any) -> None:
-        if not by_number:
-            by_number.update((line.number, line) for line in lines)
-        line = by_number[number]
-        if value is None:  # a reference: the value is the record's own
-            value = line.record[spec.staged.index(column)]
-        result.reject(line, column, str(reason) % {"value": value})
-
-    with connection.cursor() as cursor:
-        cursor.execute(sql.drop)
-        cursor.execute(sql.create)
-        if postgres:
-            with cursor.copy(sql.load) as copy:
-                copy.set_types(sql.copy_types)
-                write_row = copy.write_row
-                for line in lines:
-                    write_row((line.number, *line.record))
-        else:
-            rows = [(line.number, *line.record) for line in lines]
-            if sql.adapters:
-                rows = [_adapt(row, sql.adapters) for row in rows]
-            cursor.executemany(sql.load, rows)
-        if postgres:
-            cursor.execute(sql.upsert, params)
-            created, updated = cursor.fetchone()
-            written = created + updated
-        else:
-            assert sql.count_existing is not None
-            cursor.execute(sql.count_existing, params)
-            valid, existing = cursor.fetchone()
-            cursor.execute(sql.upsert, params)
-            written = cursor.rowcount
-            created = valid - (existing or 0)
-            updated = written - created
-        # Every row written: none was rejected. Otherwise find out which were, and why.
-        if written < len(lines) and sql.rejects:
-            cursor.execute(sql.rejects)
-            for number, *flags in cursor.fetchall():
-                ref = spec.refs[flags.index(1)]  # the first unknown reference of the row
-                reject(number, ref.column, ref.reason, None)
-        if written < len(lines) and spec.guard is not None and sql.guard is not None:
-            # After the upsert, the batch's own new rows have the batch's owner: only rows
-            # owned by another show up.
-            cursor.execute(sql.guard, params)
-            for number, owner in cursor.fetchall():
-                reject(number, spec.guard.column, spec.guard.reason, owner)
-        if not postgres:
-            cursor.execute(sql.drop)
-    result.counts.created += created
-    result.counts.updated += updated
-    result.counts.unchanged += len(lines) - result.counts.rejected - created - updated
+    key = (connection.vendor, absent)
+    plan = spec._plans.get(key)
+    if plan is None:
+        plan = (_PostgresPlan if connection.vendor == "postgresql" else _SQLitePlan)(spec, absent)
+        spec._plans[key] = plan
+    plan.write(lines, result)
     return result
 
 
-def _adapt(
-    row: tuple[Any, ...], adapters: tuple[tuple[int, Callable[[Any], Any]], ...]
-) -> tuple[Any, ...]:
-    values = list(row)
-    for index, adapt in adapters:
-        value = values[index]
-        if value is not None:
-            values[index] = adapt(value)
-    return tuple(values)
+# ---------------------------------------------------------------- what both databases share
 
 
-# ---------------------------------------------------------------- building the SQL
+class _Plan:
+    """The target's columns and how each is filled, for one set of absent columns."""
 
+    def __init__(self, spec: StagedUpsert, absent: frozenset[str]) -> None:
+        self.spec = spec
+        self.absent = absent
+        q = self.q = connection.ops.quote_name
+        meta = _meta(spec)
+        self.table = q(meta.db_table)
+        self.value_fields = [_field(meta, name) for name in spec.values]
+        self.refs = [(ref, _foreign_key(meta, ref.field)) for ref in spec.refs]
+        # Fields filled with their default: absent ones, then those set on creation only.
+        self.defaults = [f for f in self.value_fields if f.name in absent] + [
+            _field(meta, name) for name in spec.on_insert
+        ]
+        self.key_columns = [q(_field(meta, name).column) for name in spec.key]
+        guard_fk = _foreign_key(meta, spec.guard.field) if spec.guard else None
+        self.guard_column = q(guard_fk.column) if guard_fk else None
+        self.guard_owner = _related(guard_fk) if guard_fk else None
+        # What an existing row takes from the batch: neither its key, nor its guarded owner,
+        # nor what the batch lacks, nor what is set on creation only.
+        fixed = {*self.key_columns, self.guard_column}
+        self.updated = [
+            q(f.column)
+            for f in self.value_fields
+            if q(f.column) not in fixed and f.name not in absent
+        ] + [q(fk.column) for ref, fk in self.refs if q(fk.column) not in fixed | self._absent_fk]
 
-def _statements(spec: StagedUpsert, absent: frozenset[str]) -> _Statements:
-    vendor = connection.vendor
-    cached = spec._sql_cache.get((vendor, absent))
-    if cached is None:
-        cached = _build(spec, absent, vendor)
-        spec._sql_cache[(vendor, absent)] = cached
-    return cached
+    @property
+    def _absent_fk(self) -> set[str]:
+        return {self.q(fk.column) for ref, fk in self.refs if ref.column in self.absent}
 
-
-def _build(spec: StagedUpsert, absent: frozenset[str], vendor: str) -> _Statements:
-    q = connection.ops.quote_name
-    postgres = vendor == "postgresql"
-    table = q(spec.table)
-    stage_name = f"stage_{spec.table}"
-    stage = ("pg_temp." if postgres else "temp.") + q(stage_name)
-    value_fields = [spec.model_field(name) for name in spec.values]
-    refs = [(ref, _foreign_key(spec, ref.field)) for ref in spec.refs]
-
-    # The staging table: the line, then each staged column.
-    staged_types = [_stage_type(f) for f in value_fields] + ["text"] * len(refs)
-    staged_cols = [q(name) for name in spec.staged]
-    # PostgreSQL drops it with the batch's transaction; a batch nested in an outer transaction
-    # (the tests, a bulk request) drops the previous one's first.
-    create = (
-        f"CREATE TEMPORARY TABLE {q(stage_name)} ({q('line')} integer, "
-        + ", ".join(f"{c} {t}" for c, t in zip(staged_cols, staged_types, strict=True))
-        + (") ON COMMIT DROP" if postgres else ")")
-    )
-    drop = f"DROP TABLE IF EXISTS {stage}"
-    columns = ", ".join([q("line"), *staged_cols])
-    if postgres:
-        load = f"COPY {stage} ({columns}) FROM STDIN (FORMAT BINARY)"
-    else:
-        placeholders = ", ".join(["%s"] * (len(staged_cols) + 1))
-        load = f"INSERT INTO {stage} ({columns}) VALUES ({placeholders})"
-
-    # The resolved rows: target columns, references joined; rows with an unknown reference out.
-    select: list[str] = []  # (expression AS target column)
-    target: list[str] = []  # target columns, in the order of `select`
-    param_fields: list[Field[Any, Any]] = []
-    joins: list[str] = []
-    conditions: list[str] = []
-    reject_flags: list[str] = []
-    reject_conditions: list[str] = []
-    reject_joins: list[str] = []
-    for value_field in value_fields:
-        column = q(value_field.column)
-        target.append(column)
-        staged = f"s.{q(value_field.name)}"
-        if value_field.name in absent:
-            select.append(f"{_param(value_field, postgres)} AS {column}")
-            param_fields.append(value_field)
-        elif value_field.name in spec.keep_if_absent:
-            select.append(f"COALESCE({staged}, {_param(value_field, postgres)}) AS {column}")
-            param_fields.append(value_field)
-        else:
-            select.append(f"{staged} AS {column}")
-    for index, (ref, fk) in enumerate(refs):
-        alias = f"r{index}"
-        related = _related(fk)
-        lookup = q(_column_of(related, ref.lookup))
-        staged = f"s.{q(ref.column)}"
-        join = f"{q(related.db_table)} {alias} ON {alias}.{lookup} = {staged}"
-        column = q(fk.column)
-        target.append(column)
-        if ref.column in absent:
-            select.append(f"CAST(NULL AS {fk.db_type(connection)}) AS {column}")
-        else:
-            select.append(f"{alias}.{q(related.pk.column)} AS {column}")
-            joins.append(("JOIN " if ref.required else "LEFT JOIN ") + join)
-            if not ref.required:
-                conditions.append(
-                    f"({staged} IS NULL OR {alias}.{q(related.pk.column)} IS NOT NULL)"
-                )
-        reject_joins.append("LEFT JOIN " + join)
-        missing = f"{staged} IS NOT NULL AND {alias}.{q(related.pk.column)} IS NULL"
-        reject_flags.append(f"CASE WHEN {missing} THEN 1 ELSE 0 END")
-        reject_conditions.append(f"({missing})")
-    for name in spec.on_insert:
-        on_insert_field = spec.model_field(name)
-        target.append(q(on_insert_field.column))
-        select.append(f"{_param(on_insert_field, postgres)} AS {q(on_insert_field.column)}")
-        param_fields.append(on_insert_field)
-    source = (
-        f"SELECT s.{q('line')} AS {q('line')}, {', '.join(select)} FROM {stage} s "
-        + " ".join(joins)
-        + (" WHERE " + " AND ".join(conditions) if conditions else "")
-    )
-
-    rejects = (
-        f"SELECT s.{q('line')}, {', '.join(reject_flags)} FROM {stage} s "
-        + " ".join(reject_joins)
-        + " WHERE "
-        + " OR ".join(reject_conditions)
-        + f" ORDER BY s.{q('line')}"
-        if refs
-        else ""
-    )
-
-    key_columns = [q(_column(spec, name)) for name in spec.key]
-    key_match = " AND ".join(f"t.{c} = src.{c}" for c in key_columns)
-
-    guard_sql: str | None = None
-    guard_column: str | None = None
-    if spec.guard is not None:
-        owner_fk = _foreign_key(spec, spec.guard.field)
-        owner = _related(owner_fk)
-        guard_column = q(owner_fk.column)
-        show = q(_column_of(owner, spec.guard.show))
-        guard_sql = (
-            f"SELECT src.{q('line')}, o.{show} FROM ({source}) src "
-            f"JOIN {table} t ON {key_match} "
-            f"JOIN {q(owner.db_table)} o ON o.{q(owner.pk.column)} = t.{guard_column} "
-            f"WHERE t.{guard_column} <> src.{guard_column} ORDER BY src.{q('line')}"
+    def conflict(self, distinct: str) -> str:
+        keys = ", ".join(self.key_columns)
+        if not self.updated:
+            return f"ON CONFLICT ({keys}) DO NOTHING"
+        changed = " OR ".join(f"{self.table}.{c}{distinct}EXCLUDED.{c}" for c in self.updated)
+        guard = (
+            f" AND {self.table}.{self.guard_column} = EXCLUDED.{self.guard_column}"
+            if self.guard_column
+            else ""
+        )
+        return (
+            f"ON CONFLICT ({keys}) DO UPDATE SET "
+            + ", ".join(f"{c} = EXCLUDED.{c}" for c in self.updated)
+            + f" WHERE ({changed}){guard}"
         )
 
-    # What an existing row takes from the batch: neither its key, nor its guarded owner, nor
-    # what the batch lacks, nor what is set on creation only.
-    fixed = {*key_columns, *([guard_column] if guard_column else [])}
-    on_insert_columns = {q(_column(spec, name)) for name in spec.on_insert}
-    absent_columns = {q(_column(spec, name)) for name in absent if name in spec.values} | {
-        q(fk.column) for ref, fk in refs if ref.column in absent
-    }
-    updated = [c for c in target if c not in fixed | on_insert_columns | absent_columns]
-    distinct = " IS DISTINCT FROM " if postgres else " IS NOT "
-    if updated:
-        conflict = (
-            f"ON CONFLICT ({', '.join(key_columns)}) DO UPDATE SET "
-            + ", ".join(f"{c} = EXCLUDED.{c}" for c in updated)
-            + " WHERE ("
-            + " OR ".join(f"{table}.{c}{distinct}EXCLUDED.{c}" for c in updated)
-            + ")"
-            + (f" AND {table}.{guard_column} = EXCLUDED.{guard_column}" if guard_column else "")
+    def default_values(self) -> list[Any]:
+        return [_prepared(f, f.get_default()) for f in self.defaults]
+
+    def write(self, lines: Sequence[Line[Any]], result: BatchResult) -> None:
+        raise NotImplementedError
+
+    def reject(
+        self, result: BatchResult, line: Line[Any], column: str, reason: str | Promise, value: Any
+    ) -> None:
+        result.reject(line, column, str(reason) % {"value": value})
+
+
+# ---------------------------------------------------------------- PostgreSQL
+
+
+class _PostgresPlan(_Plan):
+    def __init__(self, spec: StagedUpsert, absent: frozenset[str]) -> None:
+        super().__init__(spec, absent)
+        q = self.q
+        name = "stage_" + _meta(spec).db_table
+        stage = f"pg_temp.{q(name)}"
+        types = [_stage_type(f) for f in self.value_fields] + ["text"] * len(self.refs)
+        columns = [q("line"), *(q(column) for column in spec.staged)]
+        self.drop = f"DROP TABLE IF EXISTS {stage}"
+        # Dropped with the batch's transaction; a batch nested in an outer transaction (a test,
+        # a bulk request) drops the one before first.
+        self.create = (
+            f"CREATE TEMPORARY TABLE {q(name)} ("
+            + ", ".join(f"{c} {t}" for c, t in zip(columns, ["integer", *types], strict=True))
+            + ") ON COMMIT DROP"
         )
-    else:
-        conflict = f"ON CONFLICT ({', '.join(key_columns)}) DO NOTHING"
-    order = ", ".join(f"src.{q(_column(spec, name))}" for name in spec.order_by)
-    insert = (
-        f"INSERT INTO {table} ({', '.join(target)}) "
-        f"SELECT {', '.join(f'src.{c}' for c in target)} FROM ({source}) src WHERE true "
-        + (f"ORDER BY {order} " if order else "")
-        + conflict
-    )
-    if postgres:
-        upsert = (
+        self.load = f"COPY {stage} ({', '.join(columns)}) FROM STDIN (FORMAT BINARY)"
+        self.copy_types = ["integer", *types]
+
+        # The batch, its references resolved; rows naming an unknown one left out.
+        select = [f"s.{q('line')}"]
+        target = []
+        joins, conditions = [], []
+        flags, reject_joins, unknown = [], [], []
+        for value_field in self.value_fields:
+            column = q(value_field.column)
+            target.append(column)
+            staged = f"s.{q(value_field.name)}"
+            if value_field.name in absent:
+                continue  # a default, below
+            if value_field.name in spec.keep_if_absent:
+                select.append(f"COALESCE({staged}, {_typed_param(value_field)}) AS {column}")
+            else:
+                select.append(f"{staged} AS {column}")
+        for index, (ref, fk) in enumerate(self.refs):
+            alias, related = f"r{index}", _related(fk)
+            pk = f"{alias}.{q(_pk_column(related))}"
+            staged = f"s.{q(ref.column)}"
+            join = (
+                f"{q(related.db_table)} {alias} "
+                f"ON {alias}.{q(_field(related, ref.lookup).column)} = {staged}"
+            )
+            column = q(fk.column)
+            target.append(column)
+            if ref.column in absent:
+                select.append(f"CAST(NULL AS {fk.db_type(connection)}) AS {column}")
+            else:
+                select.append(f"{pk} AS {column}")
+                joins.append(("JOIN " if ref.required else "LEFT JOIN ") + join)
+                if not ref.required:
+                    conditions.append(f"({staged} IS NULL OR {pk} IS NOT NULL)")
+            reject_joins.append("LEFT JOIN " + join)
+            missing = f"{staged} IS NOT NULL AND {pk} IS NULL"
+            flags.append(f"CASE WHEN {missing} THEN 1 ELSE 0 END")
+            unknown.append(f"({missing})")
+        # Defaults, in the order of `self.defaults` (absent values are in `target` already).
+        for default_field in self.defaults:
+            if default_field.name not in absent:
+                target.append(q(default_field.column))
+            select.append(f"{_typed_param(default_field)} AS {q(default_field.column)}")
+        # The parameters, in the order they appear in the SELECT list.
+        self.param_fields = [
+            f for f in self.value_fields if f.name in spec.keep_if_absent and f.name not in absent
+        ] + self.defaults
+        source = (
+            f"SELECT {', '.join(select)} FROM {stage} s "
+            + " ".join(joins)
+            + (" WHERE " + " AND ".join(conditions) if conditions else "")
+        )
+        self.rejects = (
+            f"SELECT s.{q('line')}, {', '.join(flags)} FROM {stage} s "
+            + " ".join(reject_joins)
+            + f" WHERE {' OR '.join(unknown)} ORDER BY s.{q('line')}"
+            if self.refs
+            else ""
+        )
+        insert = (
+            f"INSERT INTO {self.table} ({', '.join(target)}) "
+            f"SELECT {', '.join(f'src.{c}' for c in target)} FROM ({source}) src "
+            + self.conflict(" IS DISTINCT FROM ")
+        )
+        self.upsert = (
             f"WITH up AS ({insert} RETURNING (xmax = 0) AS created) "
             "SELECT count(*) FILTER (WHERE created), count(*) FILTER (WHERE NOT created) FROM up"
         )
-        count_existing = None
-    else:
-        upsert = insert
-        count_existing = (
-            f"SELECT count(*), sum(CASE WHEN EXISTS (SELECT 1 FROM {table} t WHERE {key_match}) "
-            f"THEN 1 ELSE 0 END) FROM ({source}) src"
+        self.guard = None
+        if spec.guard is not None and self.guard_owner is not None:
+            owner, guard = self.guard_owner, self.guard_column
+            show = q(_field(owner, spec.guard.show).column)
+            key_match = " AND ".join(f"t.{c} = src.{c}" for c in self.key_columns)
+            self.guard = (
+                f"SELECT src.{q('line')}, o.{show} FROM ({source}) src "
+                f"JOIN {self.table} t ON {key_match} "
+                f"JOIN {q(owner.db_table)} o ON o.{q(_pk_column(owner))} = t.{guard} "
+                f"WHERE t.{guard} <> src.{guard} ORDER BY src.{q('line')}"
+            )
+
+    def write(self, lines: Sequence[Line[Any]], result: BatchResult) -> None:
+        params = [_prepared(f, f.get_default()) for f in self.param_fields]
+        by_number = {}
+        with connection.cursor() as cursor:
+            cursor.execute(self.drop)
+            cursor.execute(self.create)
+            with cursor.copy(self.load) as copy:
+                copy.set_types(self.copy_types)
+                write_row = copy.write_row
+                for line in lines:
+                    write_row((line.number, *line.record))
+            cursor.execute(self.upsert, params)
+            created, updated = cursor.fetchone()
+            # Every row written: none was rejected. Otherwise, find out which were and why.
+            if created + updated < len(lines):
+                by_number = {line.number: line for line in lines}
+                if self.rejects:
+                    cursor.execute(self.rejects)
+                    for number, *flags in cursor.fetchall():
+                        ref = self.spec.refs[flags.index(1)]  # the row's first unknown one
+                        value = by_number[number].record[self.spec.staged.index(ref.column)]
+                        self.reject(result, by_number[number], ref.column, ref.reason, value)
+                if self.guard is not None and self.spec.guard is not None:
+                    # After the upsert, the batch's own new rows have the batch's owner: only
+                    # rows of another owner show up.
+                    cursor.execute(self.guard, params)
+                    for number, owner in cursor.fetchall():
+                        guard = self.spec.guard
+                        self.reject(result, by_number[number], guard.column, guard.reason, owner)
+        result.counts.created += created
+        result.counts.updated += updated
+        result.counts.unchanged += len(lines) - result.counts.rejected - created - updated
+
+
+# ---------------------------------------------------------------- SQLite
+
+
+class _SQLitePlan(_Plan):
+    def __init__(self, spec: StagedUpsert, absent: frozenset[str]) -> None:
+        super().__init__(spec, absent)
+        q = self.q
+        # Each value: its index in the record, how to store it, the field whose default
+        # replaces None.
+        self.values = [
+            (spec.staged.index(f.name), _adapter(f), f if f.name in spec.keep_if_absent else None)
+            for f in self.value_fields
+            if f.name not in absent
+        ]
+        self.lookups = []  # (index in the record, ref, SQL) of each reference to resolve
+        target = [q(f.column) for f in self.value_fields if f.name not in absent]
+        for ref, fk in self.refs:
+            related = _related(fk)
+            target.append(q(fk.column))
+            self.lookups.append(
+                (
+                    spec.staged.index(ref.column),
+                    ref,
+                    f"SELECT j.value, r.{q(_pk_column(related))} FROM json_each(%s) AS j "
+                    f"CROSS JOIN {q(related.db_table)} AS r "
+                    f"ON r.{q(_field(related, ref.lookup).column)} = j.value",
+                )
+            )
+        target += [q(f.column) for f in self.defaults]
+        self.width = len(target)
+        self.insert = f"INSERT INTO {self.table} ({', '.join(target)}) VALUES "
+        self.row = f"({', '.join(['%s'] * len(target))})"
+        self.on_conflict = " " + self.conflict(" IS NOT ")
+        # Where the key's fields are in a written row, and which of them exist already.
+        self.key_positions = [target.index(c) for c in self.key_columns]
+        owner = ""
+        join = ""
+        if self.guard_owner is not None and self.spec.guard is not None:
+            show = q(_field(self.guard_owner, self.spec.guard.show).column)
+            owner = f", t.{self.guard_column}, o.{show}"
+            join = (
+                f" JOIN {q(self.guard_owner.db_table)} AS o "
+                f"ON o.{q(_pk_column(self.guard_owner))} = t.{self.guard_column}"
+            )
+            self.guard_position: int | None = target.index(self.guard_column or "")
+        else:
+            self.guard_position = None
+        if len(self.key_columns) == 1:
+            match = f"t.{self.key_columns[0]} = j.value"
+        else:
+            match = " AND ".join(
+                f"t.{c} = json_extract(j.value, '$[{i}]')" for i, c in enumerate(self.key_columns)
+            )
+        self.existing = (
+            f"SELECT {', '.join(f't.{c}' for c in self.key_columns)}{owner} "
+            f"FROM json_each(%s) AS j CROSS JOIN {self.table} AS t ON {match}{join}"
         )
 
-    adapters = tuple(
-        (index + 1, adapter)
-        for index, value_field in enumerate(value_fields)
-        if not postgres and (adapter := _adapter(value_field, vendor)) is not None
-    )
-    defaults = tuple(param_fields)
+    def write(self, lines: Sequence[Line[Any]], result: BatchResult) -> None:
+        with connection.cursor() as cursor:
+            resolved: list[tuple[int, Ref, dict[Any, Any] | None]] = []
+            for index, ref, sql in self.lookups:
+                if ref.column in self.absent:
+                    resolved.append((index, ref, None))
+                    continue
+                wanted = {line.record[index] for line in lines} - {None}
+                cursor.execute(sql, [json.dumps(sorted(wanted))])
+                resolved.append((index, ref, dict(cursor.fetchall())))
+            # Column by column (loops in C rather than per row in Python).
+            records = [line.record for line in lines]
+            columns: list[Sequence[Any]] = []
+            for index, adapt, default_field in self.values:
+                column = [record[index] for record in records]
+                if default_field is not None:
+                    default = _prepared(default_field, default_field.get_default())
+                    column = [default if value is None else value for value in column]
+                if adapt is not None:
+                    column = [value if value is None else adapt(value) for value in column]
+                columns.append(column)
+            bad: dict[int, tuple[Ref, Any]] = {}  # position → the row's first unknown reference
+            for index, ref, ids in resolved:
+                if ids is None:
+                    columns.append([None] * len(records))
+                    continue
+                column = [record[index] for record in records]
+                found = [None if value is None else ids.get(value) for value in column]
+                for position, (value, pk) in enumerate(zip(column, found, strict=True)):
+                    if pk is None and value is not None and position not in bad:
+                        bad[position] = (ref, value)
+                columns.append(found)
+            for default in self.default_values():
+                columns.append([default] * len(records))
+            rows = list(zip(*columns, strict=True))
+            if bad:
+                for position, (ref, value) in sorted(bad.items()):
+                    self.reject(result, lines[position], ref.column, ref.reason, value)
+                kept = [line for position, line in enumerate(lines) if position not in bad]
+                rows = [row for position, row in enumerate(rows) if position not in bad]
+            else:
+                kept = list(lines)
+            key_positions = self.key_positions
+            if len(key_positions) == 1:
+                keys: list[Any] = [row[key_positions[0]] for row in rows]
+                payload: list[Any] = keys
+            else:
+                keys = [tuple(row[p] for p in key_positions) for row in rows]
+                payload = keys
+            cursor.execute(self.existing, [json.dumps(payload)])
+            width = len(key_positions)
+            existing = {
+                (found[0] if width == 1 else tuple(found[:width])): found[width:]
+                for found in cursor.fetchall()
+            }
+            created = sum(1 for key in keys if key not in existing)
+            writes = rows
+            if existing and self.guard_position is not None and self.spec.guard is not None:
+                guard, at = self.spec.guard, self.guard_position
+                writes = []
+                for line, row, key in zip(kept, rows, keys, strict=True):
+                    owner = existing.get(key)
+                    if owner is not None and owner[0] != row[at]:
+                        self.reject(result, line, guard.column, guard.reason, owner[1])
+                    else:
+                        writes.append(row)
+            written = self.upsert(cursor, writes)
+        result.counts.created += created
+        result.counts.updated += written - created
+        result.counts.unchanged += len(lines) - result.counts.rejected - written
 
-    def params() -> list[Any]:
-        values = []
-        for default_field in defaults:
-            value = default_field.get_default()
-            adapter = _adapter(default_field, vendor)
-            values.append(adapter(value) if adapter is not None and value is not None else value)
-        return values
+    def upsert(self, cursor: Any, rows: list[tuple[Any, ...]]) -> int:
+        """Write `rows`, many per statement: the database works longer at each step (when the
+        driver lets other threads run) and Python binds parameters in bulk."""
+        limit = connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+        per_statement = max(1, min(_ROWS_PER_STATEMENT, limit // self.width))
+        whole = len(rows) - len(rows) % per_statement
+        written = 0
+        if whole:
+            cursor.executemany(
+                self.statement(per_statement),
+                [
+                    list(chain.from_iterable(rows[start : start + per_statement]))
+                    for start in range(0, whole, per_statement)
+                ],
+            )
+            written += cursor.rowcount
+        if whole < len(rows):
+            cursor.execute(
+                self.statement(len(rows) - whole), list(chain.from_iterable(rows[whole:]))
+            )
+            written += cursor.rowcount
+        return written
 
-    return _Statements(
-        create=create,
-        drop=drop,
-        load=load,
-        rejects=rejects,
-        guard=guard_sql,
-        count_existing=count_existing,
-        upsert=upsert,
-        copy_types=("integer", *staged_types),
-        params=params,
-        adapters=adapters,
-    )
+    def statement(self, rows: int) -> str:
+        return self.insert + ", ".join([self.row] * rows) + self.on_conflict
 
 
-def _foreign_key(spec: StagedUpsert, name: str) -> ForeignKey[Any, Any]:
-    found = spec.model._meta.get_field(name)
-    assert isinstance(found, ForeignKey), f"{spec.table}.{name} is not a foreign key"
+# ---------------------------------------------------------------- the models' metadata
+
+
+def _meta(spec: StagedUpsert) -> Options[Model]:
+    return spec.model._meta
+
+
+def _field(meta: Options[Model], name: str) -> Field[Any, Any]:
+    found = meta.get_field(name)
+    assert isinstance(found, Field)
+    return found
+
+
+def _foreign_key(meta: Options[Model], name: str) -> ForeignKey[Any, Any]:
+    found = meta.get_field(name)
+    assert isinstance(found, ForeignKey), f"{meta.db_table}.{name} is not a foreign key"
     return found
 
 
@@ -399,20 +498,9 @@ def _related(fk: ForeignKey[Any, Any]) -> Options[Model]:
     return model._meta
 
 
-def _column_of(meta: Options[Model], name: str) -> str:
-    found = meta.get_field(name)
-    assert isinstance(found, Field)
-    return str(found.column)
-
-
-def _column(spec: StagedUpsert, name: str) -> str:
-    found = spec.model_field(name)
-    return str(found.column)
-
-
-def _param(model_field: Field[Any, Any], postgres: bool) -> str:
-    """A parameter placeholder, typed on PostgreSQL (an untyped one would be text)."""
-    return f"CAST(%s AS {_stage_type(model_field)})" if postgres else "%s"
+def _pk_column(meta: Options[Model]) -> str:
+    assert meta.pk is not None
+    return str(meta.pk.column)
 
 
 def _stage_type(model_field: Field[Any, Any]) -> str:
@@ -423,20 +511,29 @@ def _stage_type(model_field: Field[Any, Any]) -> str:
     return db_type
 
 
-def _adapter(model_field: Field[Any, Any], vendor: str) -> Callable[[Any], Any] | None:
-    """How a Python value of this field is passed to SQLite (rows and parameters) or PostgreSQL
-    (parameters; a binary COPY adapts by the staging table's types), where the driver's own
-    adaptation differs from what Django stores."""
+def _typed_param(model_field: Field[Any, Any]) -> str:
+    """A PostgreSQL parameter typed as the field (an untyped one would be text)."""
+    return f"CAST(%s AS {_stage_type(model_field)})"
+
+
+def _adapter(model_field: Field[Any, Any]) -> Callable[[Any], Any] | None:
+    """How a value of this field is given to the database, where the driver's own way differs
+    from what Django stores. (A binary COPY adapts values by the staging table's types.)"""
     kind = model_field.get_internal_type()
     if kind == "JSONField":
         return json.dumps
-    if vendor == "sqlite" and kind == "DateTimeField":
+    if connection.vendor == "sqlite" and kind == "DateTimeField":
         return _sqlite_datetime
-    if vendor == "sqlite" and kind == "DateField":
+    if connection.vendor == "sqlite" and kind == "DateField":
         return dt.date.isoformat
     return None
 
 
+def _prepared(model_field: Field[Any, Any], value: Any) -> Any:
+    adapt = _adapter(model_field)
+    return adapt(value) if adapt is not None and value is not None else value
+
+
 def _sqlite_datetime(value: dt.datetime) -> str:
     # As Django stores it on SQLite: naive UTC, "YYYY-MM-DD HH:MM:SS[.ffffff]".
-    return value.astimezone(dt.UTC).replace(tzinfo=None).isoformat(" ")
+    return value.astimezone(dt.UTC).isoformat(" ")[:-6]  # without "+00:00"
