@@ -216,11 +216,11 @@ def test_a_playbook_page_shows_the_reader_s_own_latitude(frontline, manager):
     director = director.replace("\u00a0", " ")
 
     assert "Rembourser des frais prélevés à tort" in page
-    assert "<li>You may grant up to 50 € alone.</li>" in page
-    assert "<li>Fee waivers go to your manager.</li>" in page
-    assert "<li>Beyond that, Mona Manager decides.</li>" in page
-    assert "<li>You may grant up to 300 € alone.</li>" in director
-    assert "<li>You may waive fees alone.</li>" in director
+    assert "<li>Vous pouvez accorder jusqu&#x27;à 50 € en autonomie.</li>" in page
+    assert "<li>Les exonérations de frais sont soumises à votre manager.</li>" in page
+    assert "<li>Au-delà, Mona Manager décide.</li>" in page
+    assert "<li>Vous pouvez accorder jusqu&#x27;à 300 € en autonomie.</li>" in director
+    assert "<li>Vous pouvez exonérer des frais en autonomie.</li>" in director
 
 
 def test_a_playbook_in_english_for_an_english_reader(frontline):
@@ -286,7 +286,7 @@ def test_undo_and_the_button_on_the_playbook_page(frontline):
     plain = client.post("/onboarding/outil-en-panne/", {"done": "1", "back": "playbook"})
 
     assert '<div id="onboarding-step"' in part.content.decode()
-    assert "I have learnt it: done" in part.content.decode()
+    assert "Je l'ai apprise\u00a0: terminée" in part.content.decode()
     assert plain.status_code == 302
     assert plain["Location"] == "/playbooks/outil-en-panne/"
     assert OnboardingProgress.objects.filter(employee=frontline).count() == 1

@@ -39,13 +39,13 @@ def test_reminders_before_the_due_date(complaint, planned, frontline):
     assert counts == ReminderCounts(cases_before=1, commitments_before=1)
     ref = complaint.external_id
     assert sent() == [
-        (f"Case {ref} is due on 25/11/2025 17:00", ["félix.frontline@example.fr"]),
-        ("Commitment due on 25/11/2025 11:00: Je vous rappelle mardi",
+        (f"Le dossier {ref} arrive à échéance le 25/11/2025 17:00", ["félix.frontline@example.fr"]),
+        ("Engagement à échéance le 25/11/2025 11:00\u00a0: Je vous rappelle mardi",
          ["félix.frontline@example.fr"]),
     ]  # fmt: skip
     assert mail.outbox[0].body == (
-        f"Case {ref} is due on 25/11/2025 17:00\n\nSubject: Frais prélevés deux fois\n"
-        "Status: New\nNext step: –"
+        f"Le dossier {ref} arrive à échéance le 25/11/2025 17:00\n\nObjet\u00a0: Frais prélevés deux fois\n"
+        "Statut\u00a0: Nouveau\nProchaine étape\u00a0: –"
     )
     complaint.refresh_from_db()
     assert complaint.reminded_before_due_at == MONDAY
@@ -68,8 +68,8 @@ def test_reminders_at_the_due_date(complaint, planned):
     counts = reminders_send(now=tuesday_evening)
     assert counts == ReminderCounts(cases_due=1, commitments_due=1)
     assert [subject for subject, _to in sent()[2:]] == [
-        f"Case {complaint.external_id} is overdue (due on 25/11/2025 17:00)",
-        "Commitment overdue (due on 25/11/2025 11:00): Je vous rappelle mardi",
+        f"Le dossier {complaint.external_id} est en retard (échéance le 25/11/2025 17:00)",
+        "Engagement en retard (échéance le 25/11/2025 11:00)\u00a0: Je vous rappelle mardi",
     ]
     assert reminders_send(now=tuesday_evening + dt.timedelta(days=3)) == ReminderCounts()
 
@@ -101,7 +101,7 @@ def test_an_unowned_case_reminds_the_unit_s_manager(frontline, manager):
     )  # fmt: skip
     reminders_send(now=paris(2026, 1, 5, 9))
     assert sent() == [
-        (f"Case {case.external_id} is overdue (due on 28/11/2025 17:00)",
+        (f"Le dossier {case.external_id} est en retard (échéance le 28/11/2025 17:00)",
          ["mona.manager@example.fr"]),
     ]  # fmt: skip
 

@@ -53,7 +53,7 @@ def test_the_customer_sees_status_and_commitments_without_logging_in(followed):
     page = response.content.decode()
     assert response.status_code == 200
     assert "<h1>Frais prélevés deux fois</h1>" in page
-    assert "<strong>In progress</strong>" in page
+    assert "<strong>En cours</strong>" in page
     assert re.findall(r'<p class="commitment-text">([^<]+)</p>', page) == [
         "Vérifier les deux prélèvements",
         "Rembourser les frais en double",
@@ -73,9 +73,9 @@ def test_the_page_owns_up_to_a_missed_date(followed, frontline, elodie):
     on_time = _page(_token(fresh)).content.decode()
 
     # The complaint was due in November 2025; the fresh request is due in the future.
-    assert "we are late: please excuse us" in late
-    assert "We aim to answer by" in on_time
-    assert "we are late" not in on_time
+    assert "nous sommes en retard\u00a0: veuillez nous en excuser" in late
+    assert "Nous prévoyons de vous répondre" in on_time
+    assert "nous sommes en retard" not in on_time
 
 
 def test_the_page_speaks_the_customer_s_language(followed, elodie: Customer):
@@ -111,8 +111,8 @@ def test_an_expired_link_is_gone(followed):
     # 410 Gone: the link was real and worked; it will not again, and a new one can be asked for.
     assert response.status_code == 410
     page = response.content.decode()
-    assert "This link has expired" in page
-    assert "ask your adviser for a new link" in page
+    assert "Ce lien a expiré" in page
+    assert "demandez un nouveau lien à votre conseiller" in page
     assert "Frais prélevés deux fois" not in page
 
 
@@ -131,7 +131,7 @@ def test_an_altered_link_is_not_found(followed, tamper):
     # 404: nothing is at this address; the page says so kindly and shows nothing of any case.
     assert response.status_code == 404
     page = response.content.decode()
-    assert "This link does not work" in page
+    assert "Ce lien ne fonctionne pas" in page
     assert "Frais prélevés deux fois" not in page
 
 

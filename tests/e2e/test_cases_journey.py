@@ -70,7 +70,7 @@ def test_a_new_hire_follows_a_case_through(
     decisions.locator("summary").click()
     page.locator("#decision-amount_eur").fill("30")
     page.locator("#decision-submit").click()
-    expect(page.locator("#case-toast")).to_contain_text("within your latitude")
+    expect(page.locator("#case-toast")).to_contain_text("dans les limites de votre latitude")
     expect(decisions.locator(".tag.decision-done")).to_have_count(1)
 
     # Beyond it: escalated to her manager, with the context.
@@ -78,7 +78,7 @@ def test_a_new_hire_follows_a_case_through(
     page.locator("#decision-amount_eur").fill("120")
     page.locator("#decision-note").fill("Cliente fidèle depuis 15 ans, second incident.")
     page.locator("#decision-submit").click()
-    expect(page.locator("#case-toast")).to_contain_text("Beyond your latitude")
+    expect(page.locator("#case-toast")).to_contain_text("Au-delà de votre latitude")
     expect(decisions.locator(".tag.decision-escalated")).to_have_count(1)
     escalation = page.locator("#escalation")
     expect(escalation).to_contain_text("Mona Manager")
