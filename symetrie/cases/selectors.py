@@ -608,11 +608,12 @@ def customer_open_cases(*, user: AnyUser, customer: Customer) -> CustomerCases:
     `customers.selectors.customer_get_visible_to`): the customer's open cases, all of which
     whoever may see the customer may see (see the module's doc), and the open commitments of
     those cases. Two queries; the access rule is not evaluated a second time (with its OR of
-    subqueries, it made this the screen's costliest read under load)."""
+    subqueries, it made this the screen's costliest read under load), and only what the slot
+    shows is joined (each join adds to PostgreSQL's planning, paid on every screen)."""
     if scope_for(user).reach is Reach.NOTHING:
         return CustomerCases([], [])
     cases = list(
-        Case.objects.select_related(*LIST_RELATED)
+        Case.objects.select_related("unit", "owner__user")
         .open()
         .filter(customer=customer, audience=Audience.CUSTOMER)
         .prefetch_related(
