@@ -113,7 +113,8 @@ MIX_FACTORS: dict[str, dict[str, float]] = {
 APPOINTMENT_SHARE = 0.6
 
 # Campaign slots: (days from the reference date to the external launch, length in days).
-# Nine over, three live, two coming: "coming" means launched for employees only.
+# Eight over, three live, one or two coming ("coming": launched for employees only; the last
+# one may not be launched internally yet).
 CAMPAIGN_SLOTS: tuple[tuple[int, int], ...] = (
     (-340, 42), (-300, 35), (-262, 56), (-224, 28), (-190, 42), (-155, 35), (-120, 49),
     (-88, 42), (-45, 75), (-21, 49), (-9, 40), (5, 42), (11, 56),

@@ -44,7 +44,8 @@ def test_reminders_before_the_due_date(complaint, planned, frontline):
          ["félix.frontline@example.fr"]),
     ]  # fmt: skip
     assert mail.outbox[0].body == (
-        f"Le dossier {ref} arrive à échéance le 25/11/2025 17:00\n\nObjet\u00a0: Frais prélevés deux fois\n"
+        f"Le dossier {ref} arrive à échéance le 25/11/2025 17:00\n\n"
+        "Objet\u00a0: Frais prélevés deux fois\n"
         "Statut\u00a0: Nouveau\nProchaine étape\u00a0: –"
     )
     complaint.refresh_from_db()

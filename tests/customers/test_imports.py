@@ -537,3 +537,58 @@ def test_deliveries_by_campaign_and_customer(tmp_path: Path, customers, campaign
         ("C-2", dt.datetime(2024, 3, 8, 8, tzinfo=UTC), dt.datetime(2024, 3, 9, 9, tzinfo=UTC),
          dt.datetime(2024, 3, 9, 9, 1, tzinfo=UTC), dt.datetime(2024, 3, 9, 23, tzinfo=UTC)),
     ]  # fmt: skip
+
+
+# ---------------------------------------------------------------- crash safety
+
+
+def _numbered(count: int) -> str:
+    return INTERACTIONS + "".join(
+        f"I-{n},C-1,2024-03-01T10:{n:02d},web,,,S{n},,\n" for n in range(1, count + 1)
+    )
+
+
+def test_a_batch_failing_mid_file_keeps_the_batches_before_and_a_rerun_completes(
+    tmp_path: Path, customers, monkeypatch
+):
+    from symetrie.customers import bulk
+
+    path = write(tmp_path / "interactions.csv", _numbered(10))
+    real = bulk.staged_upsert
+    calls = []
+
+    def dying(spec: Any, lines: Any) -> Any:
+        calls.append(len(lines))
+        if len(calls) == 3:
+            raise RuntimeError("the database went away")
+        return real(spec, lines)
+
+    monkeypatch.setattr(bulk, "staged_upsert", dying)
+    with pytest.raises(RuntimeError, match="went away"):
+        run_import("interactions", path, "--batch-size", "4")
+    monkeypatch.setattr(bulk, "staged_upsert", real)
+
+    # Two batches of four were written before the third failed.
+    assert sorted(row[0] for row in interactions_state()) == sorted(f"I-{n}" for n in range(1, 9))
+    rerun = run_import("interactions", path, "--batch-size", "4")
+    assert rerun.summary == "created 2, updated 0, unchanged 8, rejected 0"
+
+
+def test_an_error_while_cleaning_stops_the_import_after_the_batches_before(
+    tmp_path: Path, customers, monkeypatch
+):
+    from symetrie.customers.imports import InteractionKind
+
+    path = write(tmp_path / "interactions.csv", _numbered(10))
+    real = InteractionKind.clean
+
+    def broken(self: InteractionKind, row: Any) -> Any:
+        if row["external_id"] == "I-7":
+            raise RuntimeError("a bug in clean")
+        return real(self, row)
+
+    monkeypatch.setattr(InteractionKind, "clean", broken)
+    with pytest.raises(RuntimeError, match="a bug in clean"):
+        run_import("interactions", path, "--batch-size", "3")
+
+    assert sorted(row[0] for row in interactions_state()) == sorted(f"I-{n}" for n in range(1, 7))
