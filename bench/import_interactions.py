@@ -335,6 +335,20 @@ def count_rows(path: Path) -> int:
         return sum(1 for _line in handle) - 1
 
 
+QUIET = {"load": 0.0, "wait": 0}
+
+
+def wait_for_quiet() -> None:
+    """The machine may be shared: before a measurement, wait (a while at most) until the
+    1-minute load average is below `--quiet-load`."""
+    if not QUIET["load"]:
+        return
+    deadline = time.monotonic() + QUIET["wait"]
+    while os.getloadavg()[0] >= QUIET["load"] and time.monotonic() < deadline:
+        time.sleep(5)
+    print(f"    (load average {os.getloadavg()[0]:.2f})")
+
+
 def compare(
     label: str, rows: int, runs: int, ours: Callable[[], float], reference: Callable[[], float]
 ) -> dict[str, float]:
@@ -343,7 +357,9 @@ def compare(
     ours_times: list[float] = []
     reference_times: list[float] = []
     for _run in range(runs):
+        wait_for_quiet()
         ours_times.append(ours())
+        wait_for_quiet()
         reference_times.append(reference())
         print(f"    reference: {reference_times[-1]:.1f} s")
     ours_median = statistics.median(ours_times)
@@ -370,7 +386,16 @@ def main() -> None:
     parser.add_argument("--only", choices=["postgres", "sqlite"])
     parser.add_argument("--pg-url", default=PG_URL, help="the bench database (recreated)")
     parser.add_argument("--sqlite-path", type=Path, default=SQLITE_PATH)
+    parser.add_argument(
+        "--quiet-load",
+        type=float,
+        default=0.0,
+        help="before each measurement, wait (up to --quiet-wait seconds) until the 1-minute "
+        "load average is below this",
+    )
+    parser.add_argument("--quiet-wait", type=int, default=300)
     args = parser.parse_args()
+    QUIET.update(load=args.quiet_load, wait=args.quiet_wait)
     sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
 
     WORK.mkdir(parents=True, exist_ok=True)
