@@ -138,8 +138,8 @@ def scope_sample(seed: int) -> tuple[list[int], list[str]]:
         identities = conn.execute(
             """
             SELECT type, value FROM customers_identity
-            WHERE customer_id = ANY(%s) AND type IN ('loyalty_card', 'phone') AND value LIKE '%%'
-              AND (type = 'loyalty_card' OR value LIKE '+336%%' OR value LIKE '+337%%')
+            WHERE customer_id = ANY(%s)
+              AND (type = 'loyalty_card' OR (type = 'phone' AND value ~ '^[+]33[67]'))
             ORDER BY customer_id, type, value
             """,
             [chosen],
