@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from django.utils.translation import gettext_lazy as _
 
@@ -138,14 +138,6 @@ DELIVERIES = StagedUpsert(
         Ref("customer_external_id", "customer", "external_id", UNKNOWN_CUSTOMER, True),
     ),
 )
-
-SPECS: dict[type[Any], StagedUpsert] = {
-    CustomerRecord: CUSTOMERS,
-    IdentityRecord: IDENTITIES,
-    InteractionRecord: INTERACTIONS,
-    CampaignRecord: CAMPAIGNS,
-    DeliveryRecord: DELIVERIES,
-}
 
 
 def customer_upsert_many(lines: Sequence[Line[CustomerRecord]]) -> BatchResult:
