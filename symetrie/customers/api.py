@@ -11,7 +11,6 @@ import typing
 from collections.abc import Callable
 from typing import Any
 
-from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
@@ -19,7 +18,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.params import P, QueryEx
 
 from symetrie.core.bulk import BulkOut, require_org_admin, run_bulk
-from symetrie.customers import normalise, selectors
+from symetrie.customers import selectors
 from symetrie.customers.models import Campaign, Channel, Customer, Interaction
 from symetrie.org.selectors import Reach, scope_for
 
@@ -174,29 +173,8 @@ def customers_list(
     if home_unit:
         customers = customers.filter(home_unit__code=home_unit)
     if q and q.strip():
-        customers = customers.filter(_matching(q))
+        customers = customers.filter(selectors.customer_matching_q(q))
     return customers.order_by("last_name_folded", "first_name_folded", "external_id")
-
-
-def _matching(query: str) -> Q:
-    """What the search box finds, as the frontline search does: an identifier in any of its
-    normal forms, or every word of the query starting the first or the last name."""
-    query = query.strip()
-    found = Q(pk__in=[])
-    candidates = normalise.candidates(query)
-    if candidates:
-        found |= Q(pk__in=_identified(candidates))
-    tokens = normalise.fold(query).split()
-    if tokens and not any(ch.isdigit() for ch in query):
-        names = Q()
-        for token in tokens:
-            names &= Q(last_name_folded__startswith=token) | Q(first_name_folded__startswith=token)
-        found |= names
-    return found
-
-
-def _identified(candidates: set[str]) -> QuerySet[Customer, Any]:
-    return Customer.objects.filter(identities__value__in=candidates).values("pk")
 
 
 def _visible_customer(request: HttpRequest, external_id: str) -> Customer:

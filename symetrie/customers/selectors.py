@@ -112,18 +112,40 @@ def customer_search_visible_to(
             if identity.customer_id not in seen:
                 seen.add(identity.customer_id)
                 hits.append(SearchHit(identity.customer, "identity", identity))
-    tokens = normalise.fold(query).split()
-    if tokens and len(hits) < limit and not any(ch.isdigit() for ch in query):
-        names = visible.select_related("home_unit")
-        for token in tokens:
-            names = names.filter(
-                Q(last_name_folded__startswith=token) | Q(first_name_folded__startswith=token)
-            )
+    names_q = _names_q(query)
+    if names_q is not None and len(hits) < limit:
+        names = visible.select_related("home_unit").filter(names_q)
         for customer in names.exclude(pk__in=seen).order_by(
             "last_name_folded", "first_name_folded", "pk"
         )[: limit - len(hits)]:
             hits.append(SearchHit(customer, "name"))
     return hits
+
+
+def _names_q(query: str) -> Q | None:
+    """Every word of the query starts the first or the last name (accents and case ignored);
+    None when the query holds digits (an identifier, not a name)."""
+    tokens = normalise.fold(query).split()
+    if not tokens or any(ch.isdigit() for ch in query):
+        return None
+    names = Q()
+    for token in tokens:
+        names &= Q(last_name_folded__startswith=token) | Q(first_name_folded__startswith=token)
+    return names
+
+
+def customer_matching_q(query: str) -> Q:
+    """What the one search box finds, as a filter: an identifier in any of its normal forms,
+    or a name. The API's `q` uses it; the workspace search ranks the same two parts."""
+    query = query.strip()
+    found = Q(pk__in=[])
+    candidates = normalise.candidates(query)
+    if candidates:
+        found |= Q(pk__in=Identity.objects.filter(value__in=candidates).values("customer_id"))
+    names_q = _names_q(query)
+    if names_q is not None:
+        found |= names_q
+    return found
 
 
 def timeline(
