@@ -97,6 +97,7 @@ INTERACTIONS = StagedUpsert(
         Ref("campaign_external_id", "campaign", "external_id", UNKNOWN_CAMPAIGN),
     ),
     keep_if_absent=("campaign_external_id",),
+    copy_new=True,
 )
 
 

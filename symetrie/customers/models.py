@@ -171,14 +171,25 @@ class Delivery(models.Model):
 
 
 class Interaction(models.Model):
-    """One contact with a customer, on any channel: the timeline is made of these."""
+    """One contact with a customer, on any channel: the timeline is made of these.
+
+    Its references have no foreign-key constraint in the database (`db_constraint=False`):
+    Django still cascades and nulls them on delete (`on_delete`), and the imports resolve
+    every reference by its external key before writing. The constraint checks cost the
+    import about as much as the rows themselves, and a table distributed by customer (the
+    Citus plan of DESIGN.md) cannot keep them anyway.
+    """
 
     # Unique by a constraint, not `unique=True`: on PostgreSQL that would add a second index
     # (for LIKE) to a table written millions of rows at a time.
     external_id = models.CharField(_("external id"), max_length=64)
     # Indexed by the timeline index, which starts with the customer.
     customer = models.ForeignKey(
-        Customer, on_delete=models.CASCADE, related_name="interactions", db_index=False
+        Customer,
+        on_delete=models.CASCADE,
+        related_name="interactions",
+        db_index=False,
+        db_constraint=False,
     )
     occurred_at = models.DateTimeField(_("when"))
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
@@ -190,6 +201,7 @@ class Interaction(models.Model):
         blank=True,
         related_name="+",
         db_index=False,
+        db_constraint=False,
     )
     employee = models.ForeignKey(
         Employee,
@@ -199,6 +211,7 @@ class Interaction(models.Model):
         blank=True,
         related_name="+",
         db_index=False,
+        db_constraint=False,
     )
     subject = models.CharField(_("subject"), max_length=200)
     summary = models.TextField(_("summary"), blank=True)
@@ -211,6 +224,7 @@ class Interaction(models.Model):
         blank=True,
         related_name="interactions",
         db_index=False,
+        db_constraint=False,
     )
 
     class Meta:

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.db import connection
 
 from symetrie.customers.models import Campaign, Customer, Delivery, Identity, Interaction
 from symetrie.customers.services import customer_create
@@ -592,3 +593,60 @@ def test_an_error_while_cleaning_stops_the_import_after_the_batches_before(
         run_import("interactions", path, "--batch-size", "3")
 
     assert sorted(row[0] for row in interactions_state()) == sorted(f"I-{n}" for n in range(1, 7))
+
+
+# ---------------------------------------------------------------- new rows straight into the table
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the COPY of new rows is PostgreSQL's path"
+)
+def test_keys_inserted_meanwhile_by_another_writer_send_the_batch_the_staged_way(
+    tmp_path: Path, customers, monkeypatch
+):
+    """If the lookup of existing keys misses a row (another import inserted it since), the COPY
+    fails on the unique key; the batch then goes through the upsert, and counts stay right."""
+    from symetrie.core.importing import sql
+
+    write(tmp_path / "a.csv", INTERACTIONS + "I-1,C-1,2024-03-01T10:15,branch,,,Prêt,,\n")
+    run_import("interactions", tmp_path / "a.csv")
+    path = write(
+        tmp_path / "b.csv",
+        INTERACTIONS + "I-1,C-1,2024-03-01T10:15,branch,,,Prêt,,\n"
+        "I-2,C-9,2024-03-02T10:15,web,,,Inconnu,,\n"
+        "I-3,C-2,2024-03-03T10:15,chat,,,Bonjour,,\n",
+    )
+    real = sql._NewRowsByCopy.write
+
+    def blind(self: Any, lines: Any, result: Any) -> Any:
+        query = self.exists
+        self.exists = query + " AND false"  # sees no existing key, as if I-1 were not there yet
+        try:
+            return real(self, lines, result)
+        finally:
+            self.exists = query
+
+    monkeypatch.setattr(sql._NewRowsByCopy, "write", blind)
+    run = run_import("interactions", path)
+
+    assert (run.code, run.summary) == (1, "created 1, updated 0, unchanged 1, rejected 1")
+    assert rejects_of(path) == [("3", "customer_external_id", "unknown customer “C-9”")]
+    assert [row[:2] for row in interactions_state()] == [("I-1", "C-1"), ("I-3", "C-2")]
+
+
+def test_interactions_follow_their_customer_and_campaign_when_deleted(
+    tmp_path: Path, customers, campaign
+):
+    """No database constraint on the timeline's references: Django's on_delete does it."""
+    path = write(
+        tmp_path / "interactions.csv",
+        INTERACTIONS.rstrip("\n") + ",campaign_external_id\n"
+        "I-1,C-1,2024-03-01T10:15,email,,,Offre,,,CAMP-1\n"
+        "I-2,C-2,2024-03-02T10:15,email,,,Offre,,,CAMP-1\n",
+    )
+    run_import("interactions", path)
+
+    customers[0].delete()
+    campaign.delete()
+
+    assert [row[:2] + row[9:] for row in interactions_state()] == [("I-2", "C-2", None)]

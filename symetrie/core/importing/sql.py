@@ -32,7 +32,8 @@ from dataclasses import dataclass, field
 from itertools import chain
 from typing import Any, TypeVar
 
-from django.db import connection
+import psycopg
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Field, ForeignKey, Model
 from django.db.models.options import Options
 from django.utils.functional import Promise
@@ -90,6 +91,10 @@ class StagedUpsert:
     guard: Guard | None = None
     keep_if_absent: tuple[str, ...] = ()
     on_insert: tuple[str, ...] = ()
+    # PostgreSQL: rows whose key is not in the table yet are COPYed straight into it, their
+    # references resolved by lookups first (see `_NewRowsByCopy`). For big tables of new rows
+    # (the timeline); only for a one-column key and no guard.
+    copy_new: bool = False
     _plans: dict[tuple[str, frozenset[str]], Any] = field(
         default_factory=dict, compare=False, repr=False
     )
@@ -271,6 +276,7 @@ class _PostgresPlan(_Plan):
             f"WITH up AS ({insert} RETURNING (xmax = 0) AS created) "
             "SELECT count(*) FILTER (WHERE created), count(*) FILTER (WHERE NOT created) FROM up"
         )
+        self.copy_new = _NewRowsByCopy(self) if spec.copy_new else None
         self.guard = None
         if spec.guard is not None and self.guard_owner is not None:
             owner, guard = self.guard_owner, self.guard_column
@@ -284,6 +290,18 @@ class _PostgresPlan(_Plan):
             )
 
     def write(self, lines: Sequence[Line[Any]], result: BatchResult) -> None:
+        if self.copy_new is not None:
+            lines = self.copy_new.write(lines, result)
+            if not lines:
+                return
+            staged = BatchResult()
+            self.upsert_staged(lines, staged)
+            result.counts.add(staged.counts)
+            result.rejects.extend(staged.rejects)
+        else:
+            self.upsert_staged(lines, result)
+
+    def upsert_staged(self, lines: Sequence[Line[Any]], result: BatchResult) -> None:
         params = [_prepared(f, f.get_default()) for f in self.param_fields]
         by_number = {}
         with connection.cursor() as cursor:
@@ -315,6 +333,121 @@ class _PostgresPlan(_Plan):
         result.counts.created += created
         result.counts.updated += updated
         result.counts.unchanged += len(lines) - result.counts.rejected - created - updated
+
+
+class _NewRowsByCopy:
+    """The fast path for new rows: COPY them straight into the table.
+
+    One query finds which of the batch's keys the table has already; one query per reference
+    resolves the external keys the batch names. The rows with a new key and every reference
+    known are COPYed (binary) into the table itself: no staging table, no speculative
+    insertion. A row naming an unknown reference is rejected as by the staged path. The
+    rows whose key exists are returned, for the staged upsert (so a re-run updates or leaves
+    them as they are). If another writer inserts one of the keys in the meantime, the COPY
+    fails on the unique key: it is rolled back (a savepoint) and the whole batch goes the
+    staged way, which settles it row by row.
+    """
+
+    def __init__(self, plan: _PostgresPlan) -> None:
+        spec = plan.spec
+        assert len(spec.key) == 1 and spec.guard is None, "copy_new: a one-column key, no guard"
+        q = plan.q
+        meta = _meta(spec)
+        key_field = _field(meta, spec.key[0])
+        self.key_index = spec.staged.index(key_field.name)
+        self.exists = (
+            f"SELECT {q(key_field.column)} FROM {plan.table} WHERE {q(key_field.column)} = ANY(%s)"
+        )
+        # The table's columns, in the order of the COPY: the values, each reference's foreign
+        # key, then the defaults (absent values and the on-insert fields).
+        columns: list[str] = []
+        types: list[str] = []
+        self.values: list[int] = []  # indexes in the record of the values copied as they are
+        self.value_defaults: list[tuple[int, Any]] = []  # (index, default) of keep_if_absent
+        for value_field in plan.value_fields:
+            if value_field.name in plan.absent:
+                continue
+            columns.append(q(value_field.column))
+            types.append(_copy_type(value_field))
+            index = spec.staged.index(value_field.name)
+            self.values.append(index)
+            if value_field.name in spec.keep_if_absent:
+                self.value_defaults.append((len(self.values) - 1, value_field.get_default()))
+        self.lookups: list[tuple[int, Ref, str]] = []  # (index in the record, ref, SQL)
+        for ref, fk in plan.refs:
+            if ref.column in plan.absent:
+                continue
+            related = _related(fk)
+            lookup = q(_field(related, ref.lookup).column)
+            columns.append(q(fk.column))
+            types.append(_copy_type(fk))
+            self.lookups.append(
+                (
+                    spec.staged.index(ref.column),
+                    ref,
+                    f"SELECT {lookup}, {q(_pk_column(related))} FROM {q(related.db_table)} "
+                    f"WHERE {lookup} = ANY(%s)",
+                )
+            )
+        self.defaults = plan.defaults
+        for default_field in self.defaults:
+            columns.append(q(default_field.column))
+            types.append(_copy_type(default_field))
+        self.types = types
+        self.load = f"COPY {plan.table} ({', '.join(columns)}) FROM STDIN (FORMAT BINARY)"
+        self.plan = plan
+
+    def write(self, lines: Sequence[Line[Any]], result: BatchResult) -> Sequence[Line[Any]]:
+        """Copy the batch's new rows; return the lines left for the staged upsert."""
+        key_index = self.key_index
+        with connection.cursor() as cursor:
+            cursor.execute(self.exists, [[line.record[key_index] for line in lines]])
+            existing = {key for (key,) in cursor.fetchall()}
+            new = [line for line in lines if line.record[key_index] not in existing]
+            if not new:
+                return lines
+            resolved: list[tuple[int, Ref, dict[Any, Any]]] = []
+            for index, ref, sql in self.lookups:
+                wanted = list({line.record[index] for line in new} - {None})
+                cursor.execute(sql, [wanted])
+                resolved.append((index, ref, dict(cursor.fetchall())))
+            defaults = [f.get_default() for f in self.defaults]
+            values, value_defaults = self.values, self.value_defaults
+            rows: list[list[Any]] = []
+            rejected: list[tuple[Line[Any], Ref, Any]] = []
+            for line in new:
+                record = line.record
+                row = [record[index] for index in values]
+                for position, default in value_defaults:
+                    if row[position] is None:
+                        row[position] = default
+                for index, ref, ids in resolved:
+                    value = record[index]
+                    if value is None:
+                        row.append(None)
+                        continue
+                    pk = ids.get(value)
+                    if pk is None:
+                        rejected.append((line, ref, value))
+                        break
+                    row.append(pk)
+                else:
+                    row.extend(defaults)
+                    rows.append(row)
+            try:
+                with transaction.atomic(), cursor.copy(self.load) as copy:
+                    copy.set_types(self.types)
+                    write_row = copy.write_row
+                    for row in rows:
+                        write_row(row)
+            except (IntegrityError, psycopg.errors.UniqueViolation):
+                return lines  # a key inserted meanwhile by another writer: all the staged way
+        for line, ref, value in rejected:
+            self.plan.reject(result, line, ref.column, ref.reason, value)
+        result.counts.created += len(rows)
+        if not existing:
+            return ()
+        return [line for line in lines if line.record[key_index] in existing]
 
 
 # ---------------------------------------------------------------- SQLite
@@ -509,6 +642,13 @@ def _stage_type(model_field: Field[Any, Any]) -> str:
     db_type = model_field.db_type(connection)
     assert db_type is not None
     return db_type
+
+
+def _copy_type(model_field: Field[Any, Any]) -> str:
+    """The type a binary COPY sends a field's values as: the column's own."""
+    db_type = model_field.db_type(connection)
+    assert db_type is not None
+    return db_type.split("(")[0]
 
 
 def _typed_param(model_field: Field[Any, Any]) -> str:
