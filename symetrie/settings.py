@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "symetrie.org",
     "symetrie.customers",
     "symetrie.cases",
+    "symetrie.listening",
     "symetrie.frontline",
     "symetrie.demo",
 ]
