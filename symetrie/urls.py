@@ -14,6 +14,7 @@ urlpatterns = [
     path("org/", include("symetrie.org.urls")),
     path("", include("symetrie.frontline.urls")),
     path("", include("symetrie.cases.urls")),
+    path("", include("symetrie.listening.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
