@@ -247,15 +247,16 @@ def _cells(
     return {cell: frozenset(found) for cell, found in members.items()}
 
 
-_PUBLICATIONS: dict[tuple[Any, ...], tuple[Publication[Cell], Publication[Cell]]] = {}
+_PUBLICATIONS: dict[tuple[int, int, int], tuple[Publication[Cell], Publication[Cell]]] = {}
 
 
 def _publications(
-    survey: Survey, cache_key: tuple[Any, ...], cells: Mapping[Cell, frozenset[Hashable]]
+    survey: Survey, cells: Mapping[Cell, frozenset[Hashable]]
 ) -> tuple[Publication[Cell], Publication[Cell]]:
     """The verdicts for figures (k) and for comments (k_comments, among the visible groups).
-    Kept per release: new answers make a new release, hence a new key."""
-    key = (survey.pk, survey.releases, survey.min_group_size, *cache_key)
+    Kept per process for a family seen before: the key is the family itself (every group and
+    its members), so new answers or another viewer's family never get a stale verdict."""
+    key = (survey.min_group_size, survey.min_comment_group_size, hash(frozenset(cells.items())))
     found = _PUBLICATIONS.get(key)
     if found is None:
         figures = confidentiality.publish(cells, survey.min_group_size)
@@ -358,9 +359,7 @@ def _results(
         if over:
             slices += [(key, value) for key, values in results.bands.items() for value in values]
         cells = _cells(rows, units, slices)
-        figures, comment_rules = _publications(
-            survey, (period_label, root.path, tuple(slices)), cells
-        )
+        figures, comment_rules = _publications(survey, cells)
     else:
         slices = [ALL, *([band] if band else [])]
         cells = _cells(rows, shown_units, slices)
