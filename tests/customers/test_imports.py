@@ -589,6 +589,7 @@ def test_an_error_while_cleaning_stops_the_import_after_the_batches_before(
         return real(self, row)
 
     monkeypatch.setattr(InteractionKind, "clean", broken)
+    monkeypatch.setattr(InteractionKind, "cells_cleaner", lambda self, columns: None)
     with pytest.raises(RuntimeError, match="a bug in clean"):
         run_import("interactions", path, "--batch-size", "3")
 

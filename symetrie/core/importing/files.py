@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import gc
 import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -41,6 +42,7 @@ def import_file(
 ) -> FileImport:
     """Import one file; raises UnreadableFile before writing anything if it can't be read."""
     with (
+        _collecting_less(),
         open_table(path, required_columns=kind.required_columns) as table,
         _RejectsFile(rejects_path_for(path), kind.columns, table.delimiter) as rejects,
     ):
@@ -54,6 +56,24 @@ def import_file(
         if progress:
             progress(table.size, table.size)
     return FileImport(counts, rejects.path if counts.rejected else None)
+
+
+@contextmanager
+def _collecting_less() -> Iterator[None]:
+    """Run the cyclic garbage collector less often while a file is imported.
+
+    A big file makes millions of small containers (each row's cells, record and line) that
+    live until their batch is written; with the default thresholds (a collection every 700
+    allocations) the collector walks them over and over: measured on 200 000 interactions,
+    half the CPU time of reading and cleaning them. They make no reference cycles, so a
+    collection every 50 000 allocations loses nothing.
+    """
+    threshold = gc.get_threshold()
+    gc.set_threshold(max(threshold[0], 50_000), *threshold[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*threshold)
 
 
 class _RejectsFile:

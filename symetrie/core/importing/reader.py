@@ -131,23 +131,24 @@ def _open_csv(path: Path, handle: IO[str], encoding: str, size: int) -> Table:
 
 def _csv_rows(reader: Any, columns: list[str]) -> Iterator[RawRow]:
     previous_end = 1  # the header's line
+    width = len(columns)
     try:
         for values in reader:
             start, previous_end = previous_end + 1, reader.line_num + 1
             # Blank lines, and rows of empty cells (";;;" as spreadsheets export the rows
             # below the data that were once formatted), are not records.
-            if not any(value.strip() for value in values):
+            joined = "".join(values)
+            if not joined or joined.isspace():
                 continue
-            data = dict(zip(columns, values, strict=False))
-            if len(values) != len(columns):
-                yield RawRow(
-                    start,
-                    data,
-                    _("the row has %(found)d fields where the header has %(expected)d")
-                    % {"found": len(values), "expected": len(columns)},
-                )
+            if len(values) == width:
+                yield RawRow(start, None, None, values, columns)
                 continue
-            yield RawRow(start, data)
+            yield RawRow(
+                start,
+                dict(zip(columns, values, strict=False)),
+                _("the row has %(found)d fields where the header has %(expected)d")
+                % {"found": len(values), "expected": width},
+            )
     except csv.Error as error:
         yield RawRow(previous_end + 1, {}, _("unreadable CSV: %(error)s") % {"error": error})
 
