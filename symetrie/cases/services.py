@@ -135,10 +135,12 @@ def case_open(
     process: str = "",
     related_case: Case | None = None,
     opened_at: dt.datetime | None = None,
+    due_at: dt.datetime | _Unset | None = UNSET,
 ) -> Case:
     """Open a case: for a customer (request, complaint, information) or by an employee (irritant,
     internal request). The unit defaults to the actor's; the owner to the actor for a customer
-    case, to nobody for an employee case (the unit's queue takes it). Due from the SLA policy."""
+    case, to nobody for an employee case (the unit's queue takes it). Due from the SLA policy,
+    unless the caller sets `due_at` (a survey's follow-up: 48 business hours)."""
     if audience not in TYPES_BY_AUDIENCE:
         raise ValidationError({"audience": _("Unknown audience.")})
     if type not in TYPES_BY_AUDIENCE[audience]:
@@ -170,7 +172,7 @@ def case_open(
         process=process,
         related_case=related_case,
         opened_at=opened_at,
-        due_at=sla.due_at(type, priority, opened_at),
+        due_at=sla.due_at(type, priority, opened_at) if due_at is UNSET else due_at,
     )
     case.clean_fields(
         exclude=[
