@@ -37,6 +37,7 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         items.append(NavItem(_("Escalations"), reverse("cases:escalations"), "escalations"))
     if persona in (Persona.MANAGER, Persona.LEAD):
         items.append(NavItem(_("Follow-through"), reverse("cases:report"), "report"))
+        items.append(NavItem(_("Results"), reverse("listening:results"), "results"))
     if employee is not None and persona is Persona.FRONTLINE:
         items.append(NavItem(_("Playbooks"), reverse("cases:playbooks"), "playbooks"))
     if persona in (Persona.MANAGER, Persona.LEAD):

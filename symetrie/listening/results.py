@@ -378,7 +378,6 @@ def _results(
                 cell,
                 metric,
                 headline,
-                where,
             )
         )
     return results
@@ -402,7 +401,6 @@ def _group(
     cell: Cell,
     metric: str,
     question: Question,
-    where: Q,
 ) -> GroupResult:
     group = GroupResult(unit_code=unit.code, unit_name=unit.name)
     confidential = survey.audience == Audience.EMPLOYEE
@@ -436,24 +434,44 @@ def _group(
         ) % {"k": survey.min_comment_group_size}
     else:
         group.comments = _shuffled(texts, f"{survey.pk}:{cell}:{survey.releases}")
-    group.response_rate = _response_rate(survey, unit, where, len(members))
     return group
 
 
-def _response_rate(survey: Survey, unit: Unit, where: Q, n: int) -> float | None:
+def _response_rates(
+    survey: Survey, units: Sequence[Unit], where: Q, counts: Mapping[int, int]
+) -> dict[int, float | None]:
+    """Per unit: for employees, participation (who answered, not what) over the people in the
+    unit; for customers, answers over invitations. Two or three queries for all the units."""
+
+    def share(paths: Sequence[str], unit: Unit) -> int:
+        return sum(1 for path in paths if path.startswith(unit.path))
+
+    top = min((unit.path for unit in units), key=len)
+    rates: dict[int, float | None] = {}
     if survey.audience == Audience.EMPLOYEE:
-        # Participation (who answered) over the people in the unit: counts people, not answers.
         rounds_asked = Response.objects.filter(where, survey=survey).values("round_start")
-        participants = Participation.objects.filter(
-            survey=survey,
-            employee__unit__path__startswith=unit.path,
-            round_start__in=rounds_asked,
-        ).count()
-        headcount = (
-            Employee.objects.filter(unit__path__startswith=unit.path)
-            .active_on(timezone.localdate())
-            .count()
+        answered = list(
+            Participation.objects.filter(
+                survey=survey, employee__unit__path__startswith=top, round_start__in=rounds_asked
+            ).values_list("employee__unit__path", flat=True)
         )
-        return round(100 * participants / headcount, 1) if headcount and participants else None
-    invited = Invitation.objects.filter(survey=survey, unit__path__startswith=unit.path).count()
-    return round(100 * min(n, invited) / invited, 1) if invited else None
+        staff = list(
+            Employee.objects.filter(unit__path__startswith=top)
+            .active_on(timezone.localdate())
+            .values_list("unit__path", flat=True)
+        )
+        for unit in units:
+            people, participants = share(staff, unit), share(answered, unit)
+            rates[unit.pk] = (
+                round(100 * participants / people, 1) if people and participants else None
+            )
+        return rates
+    invited = list(
+        Invitation.objects.filter(survey=survey, unit__path__startswith=top).values_list(
+            "unit__path", flat=True
+        )
+    )
+    for unit in units:
+        sent = share(invited, unit)
+        rates[unit.pk] = round(100 * min(counts.get(unit.pk, 0), sent) / sent, 1) if sent else None
+    return rates
