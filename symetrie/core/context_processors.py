@@ -43,6 +43,7 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     if persona in (Persona.MANAGER, Persona.LEAD):
         items.append(NavItem(_("Organisation"), reverse("org:tree"), "org"))
     if persona is Persona.LEAD:
+        items.append(NavItem(_("Surveys"), reverse("listening:designer"), "surveys"))
         items.append(NavItem(_("API"), reverse("api:openapi-view"), "api"))
     if user.is_staff:
         items.append(NavItem(_("Administration"), reverse("admin:index"), "admin"))

@@ -11,7 +11,7 @@ write them, French first.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -425,7 +425,7 @@ def template_for(
         return _ces(names, ces_scale)
     if kind == SurveyKind.CUSTOM:
         return _custom(audience)
-    builders = {
+    builders: dict[str, Callable[[Mapping[str, str]], SurveyTemplate]] = {
         SurveyKind.RELATIONSHIP_NPS: _relationship_nps,
         SurveyKind.TRANSACTIONAL_NPS: _transactional_nps,
         SurveyKind.CSAT: _csat,

@@ -1,0 +1,494 @@
+"""Import kinds of the listening engine: `surveys` and their answers, `responses`.
+
+Import surveys first (and open them: answers are taken by open surveys only), then answers.
+Both are idempotent: a re-run of the same file changes nothing.
+
+`surveys` (JSON Lines, one survey a line) in the schema of the API's survey object:
+external_id, audience, kind, title {"fr", "en"}, intro, languages, confidentiality,
+min_group_size, min_comment_group_size, cadence, unit_code, status (draft | open | closed;
+moves forward only), questions [{code, kind, text {"fr", "en"}, choices, required}]. An
+existing survey is updated by its external id: its questions through
+`services.survey_questions_set` (a question with answers gets a new version), its thresholds
+through `services.survey_thresholds_set` (audited; refused once open).
+
+`responses`: CSV with the columns survey_external_id, external_id, unit_code, answered_at,
+language, then one column per question code (`nps`, `comment`...; a multiple choice as codes
+separated by `|`), band columns (any column ending in `_band`) and, for customer surveys, an
+optional customer_external_id; or JSON Lines with the same fields and an `answers` object (and
+the bands as `*_band` fields or a `bands` object). Each answer is written by
+`services.response_record`, as if given on the answer page: validated against the survey's
+current questions, and for employees held back until their unit has k of them. The external id
+of an employee's answer is kept only as a keyed hash (`services.external_key_for`). An answer
+once recorded is never changed by an import (a re-run counts it unchanged).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from typing import Any, NamedTuple
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from symetrie.core.audience import Audience
+from symetrie.core.importing import BatchResult, ImportKind, Line, RowError, register
+from symetrie.core.importing.contract import text
+from symetrie.customers.imports import moment
+from symetrie.customers.models import Customer
+from symetrie.listening import designer, services
+from symetrie.listening.models import (
+    Cadence,
+    QuestionKind,
+    Response,
+    Survey,
+    SurveyStatus,
+)
+from symetrie.listening.services import QuestionSpec, Submission
+from symetrie.org.models import Unit
+
+STATUS_ORDER = (SurveyStatus.DRAFT, SurveyStatus.OPEN, SurveyStatus.CLOSED)
+
+
+# ---------------------------------------------------------------- surveys
+
+
+class SurveyRecord(NamedTuple):
+    external_id: str
+    audience: str
+    kind: str
+    title: dict[str, str]
+    intro: dict[str, str] | None  # None: absent, left as it is
+    languages: list[str]
+    confidentiality: str | None
+    min_group_size: int | None
+    min_comment_group_size: int | None
+    cadence: str
+    unit_code: str | None
+    status: str | None
+    questions: tuple[QuestionSpec, ...]
+
+
+def _texts(row: Mapping[str, Any], name: str, *, required: bool = False) -> dict[str, str]:
+    value = row.get(name)
+    if value in (None, "") and not required:
+        return {}
+    if not isinstance(value, Mapping) or not value:
+        raise RowError(name, _('is not an object of texts by language ({"fr": …, "en": …})'))
+    return {str(k): str(v) for k, v in value.items() if v not in (None, "")}
+
+
+def _whole(row: Mapping[str, Any], name: str) -> int | None:
+    value = row.get(name)
+    if value in (None, ""):
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        raise RowError(name, _("is not a whole number"))
+    try:
+        return int(value)
+    except ValueError:
+        raise RowError(name, _("“%(value)s” is not a whole number") % {"value": value}) from None
+
+
+def _question(position: int, value: Any) -> QuestionSpec:
+    where = f"questions.{position}"
+    if not isinstance(value, Mapping):
+        raise RowError(where, _("is not an object"))
+    code = text(value, "code")
+    if not code:
+        raise RowError(f"{where}.code", _("is required"))
+    kind = text(value, "kind")
+    if kind not in QuestionKind.values:
+        raise RowError(
+            f"{where}.kind",
+            _("“%(value)s” is not one of: %(allowed)s")
+            % {"value": kind, "allowed": ", ".join(sorted(QuestionKind.values))},
+        )
+    choices = value.get("choices") or []
+    if not isinstance(choices, list) or not all(
+        isinstance(choice, Mapping) and isinstance(choice.get("label"), Mapping)
+        for choice in choices
+    ):
+        raise RowError(f"{where}.choices", _('is not a list of {"code", "label"} objects'))
+    required = value.get("required", False)
+    if not isinstance(required, bool):
+        raise RowError(f"{where}.required", _("is not true or false"))
+    return QuestionSpec(
+        code=code,
+        kind=kind,
+        text=_texts(value, "text", required=True),
+        choices=tuple(
+            {"code": str(choice.get("code", "")), "label": dict(choice["label"])}
+            for choice in choices
+        ),
+        required=required,
+    )
+
+
+def survey_record_clean(row: Mapping[str, Any]) -> SurveyRecord:
+    """One survey object, parsed (no database); raises RowError naming the field."""
+    questions = row.get("questions")
+    if not isinstance(questions, list) or not questions:
+        raise RowError("questions", _("is not a list of questions"))
+    languages = row.get("languages") or list(services.LANGUAGES)
+    if not isinstance(languages, list) or not all(isinstance(x, str) for x in languages):
+        raise RowError("languages", _("is not a list of languages"))
+    status = text(row, "status") or None
+    if status is not None and status not in STATUS_ORDER:
+        raise RowError(
+            "status",
+            _("“%(value)s” is not one of: %(allowed)s")
+            % {"value": status, "allowed": ", ".join(STATUS_ORDER)},
+        )
+    cadence = text(row, "cadence") or Cadence.NONE
+    if cadence not in Cadence.values:
+        raise RowError(
+            "cadence",
+            _("“%(value)s” is not one of: %(allowed)s")
+            % {"value": cadence, "allowed": ", ".join(Cadence.values)},
+        )
+    return SurveyRecord(
+        external_id=text(row, "external_id", required=True, max_length=64),
+        audience=text(row, "audience", required=True),
+        kind=text(row, "kind", required=True),
+        title=_texts(row, "title", required=True),
+        intro=_texts(row, "intro") if "intro" in row else None,
+        languages=list(languages),
+        confidentiality=text(row, "confidentiality") or None,
+        min_group_size=_whole(row, "min_group_size"),
+        min_comment_group_size=_whole(row, "min_comment_group_size"),
+        cadence=cadence,
+        unit_code=text(row, "unit_code", max_length=32) or None,
+        status=status,
+        questions=tuple(_question(i, value) for i, value in enumerate(questions)),
+    )
+
+
+def _unit(code: str | None) -> Unit | None:
+    if code is None:
+        return None
+    unit = Unit.objects.filter(code=code).first()
+    if unit is None:
+        raise RowError("unit_code", _("unknown unit “%(value)s”") % {"value": code})
+    return unit
+
+
+def _same_questions(survey: Survey, specs: Sequence[QuestionSpec]) -> bool:
+    current = list(survey.questions.current().order_by("position", "code"))
+    return [(q.code, q.kind, q.text, q.choices, q.required) for q in current] == [
+        (s.code, *s.as_fields().values()) for s in specs
+    ]
+
+
+def _move_status(survey: Survey, status: str | None) -> bool:
+    """Open or close the survey as the record says; never backwards."""
+    if status is None or status == survey.status:
+        return False
+    if STATUS_ORDER.index(status) < STATUS_ORDER.index(survey.status):
+        raise RowError(
+            "status",
+            _("a survey %(now)s cannot go back to %(status)s")
+            % {"now": survey.status, "status": status},
+        )
+    if survey.status == SurveyStatus.DRAFT:
+        services.survey_open(survey=survey)
+    if status == SurveyStatus.CLOSED:
+        services.survey_close(survey=survey)
+    return True
+
+
+@transaction.atomic
+def survey_write(record: SurveyRecord) -> tuple[Survey, str]:
+    """Create or update one survey from its record: (survey, "created" | "updated" |
+    "unchanged"). Raises RowError or ValidationError, having changed nothing."""
+    unit = _unit(record.unit_code)
+    survey = Survey.objects.filter(external_id=record.external_id).first()
+    if survey is None:
+        survey = services.survey_create(
+            external_id=record.external_id,
+            audience=record.audience,
+            kind=record.kind,
+            title=record.title,
+            intro=record.intro,
+            languages=record.languages,
+            confidentiality=record.confidentiality,
+            min_group_size=record.min_group_size,
+            min_comment_group_size=record.min_comment_group_size,
+            unit=unit,
+            questions=record.questions,
+            cadence=record.cadence,
+        )
+        _move_status(survey, record.status)
+        return survey, "created"
+    for name in ("audience", "kind"):
+        if getattr(record, name) != getattr(survey, name):
+            raise RowError(name, _("cannot change once the survey exists"))
+    if unit != survey.unit:
+        raise RowError("unit_code", _("cannot change once the survey exists"))
+    changed = False
+    before = (survey.title, survey.intro, survey.languages, survey.confidentiality, survey.cadence)
+    designer.survey_settings_set(
+        survey=survey,
+        title=record.title,
+        intro=record.intro,
+        languages=record.languages,
+        confidentiality=record.confidentiality,
+        cadence=record.cadence,
+    )
+    changed |= before != (
+        survey.title, survey.intro, survey.languages, survey.confidentiality, survey.cadence
+    )  # fmt: skip
+    # Absent thresholds are left as they are (the designer may have raised them).
+    k = record.min_group_size if record.min_group_size is not None else survey.min_group_size
+    k_comments = (
+        record.min_comment_group_size
+        if record.min_comment_group_size is not None
+        else max(survey.min_comment_group_size, k)
+    )
+    if (k, k_comments) != (survey.min_group_size, survey.min_comment_group_size):
+        services.survey_thresholds_set(
+            survey=survey,
+            actor=None,
+            min_group_size=k,
+            min_comment_group_size=k_comments,
+            reason=_("Import of the survey"),
+        )
+        changed = True
+    if not _same_questions(survey, record.questions):
+        services.survey_questions_set(survey=survey, questions=record.questions)
+        changed = True
+    survey.refresh_from_db()
+    changed |= _move_status(survey, record.status)
+    return survey, "updated" if changed else "unchanged"
+
+
+def _reject_error(
+    result: BatchResult,
+    line: Line[Any],
+    error: ValidationError,
+    rename: Mapping[str, str] | None = None,
+) -> None:
+    if hasattr(error, "error_dict"):
+        field, messages = next(iter(error.message_dict.items()))
+        field = (rename or {}).get(field, field)
+        result.reject(line, "" if field == "__all__" else field, messages[0])
+    else:
+        result.reject(line, "", error.messages[0])
+
+
+@register
+class SurveysKind(ImportKind[SurveyRecord]):
+    name = "surveys"
+    columns = (
+        "external_id", "audience", "kind", "title", "intro", "languages", "confidentiality",
+        "min_group_size", "min_comment_group_size", "cadence", "unit_code", "status",
+        "questions",
+    )  # fmt: skip
+    required_columns = ("external_id", "audience", "kind", "title", "questions")
+    key_column = "external_id"
+    batch_size = 200
+
+    def clean(self, row: Mapping[str, Any]) -> SurveyRecord:
+        return survey_record_clean(row)
+
+    def key(self, record: SurveyRecord) -> str:
+        return record.external_id
+
+    def write(self, lines: list[Line[SurveyRecord]]) -> BatchResult:
+        result = BatchResult()
+        for line in lines:
+            try:
+                _survey, outcome = survey_write(line.record)
+            except RowError as error:
+                result.reject(line, error.field, error.reason)
+                continue
+            except ValidationError as error:
+                _reject_error(result, line, error)
+                continue
+            counts = result.counts
+            setattr(counts, outcome, getattr(counts, outcome) + 1)
+        return result
+
+
+# ---------------------------------------------------------------- responses
+
+BASE_COLUMNS = (
+    "survey_external_id", "external_id", "unit_code", "answered_at", "language",
+    "customer_external_id",
+)  # fmt: skip
+
+
+class ResponseRecord(NamedTuple):
+    survey_external_id: str
+    external_id: str
+    unit_code: str
+    answered_at: dt.datetime
+    language: str
+    customer_external_id: str | None
+    answers: dict[str, Any]
+    bands: dict[str, str]
+
+
+def _answers_and_bands(row: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+    bands: dict[str, str] = {}
+    answers: dict[str, Any] = {}
+    given = row.get("answers")
+    if given not in (None, ""):
+        if not isinstance(given, Mapping):
+            raise RowError("answers", _("is not an object of answers by question code"))
+        answers.update(given)
+    given_bands = row.get("bands")
+    if given_bands not in (None, ""):
+        if not isinstance(given_bands, Mapping):
+            raise RowError("bands", _("is not an object of bands"))
+        bands.update({str(k): str(v) for k, v in given_bands.items() if v not in (None, "")})
+    for column, value in row.items():
+        if column in BASE_COLUMNS or column in ("answers", "bands"):
+            continue
+        if column.endswith("_band"):
+            if value not in (None, ""):
+                bands[column] = str(value).strip()
+        elif isinstance(value, str):
+            if value.strip():
+                answers[column] = value.strip()
+        elif value is not None:
+            answers[column] = value
+    for name, band in bands.items():
+        if not name.endswith("_band"):
+            raise RowError(name, _("a band's name ends in _band"))
+        if len(band) > 32:
+            raise RowError(name, _("is too long (at most 32 characters)"))
+    return answers, bands
+
+
+def _multiple(value: Any) -> Any:
+    if isinstance(value, str):
+        return [part.strip() for part in value.split("|") if part.strip()]
+    return value
+
+
+@register
+class ResponsesKind(ImportKind[ResponseRecord]):
+    name = "responses"
+    columns = (*BASE_COLUMNS, "answers")
+    required_columns = ("survey_external_id", "external_id", "unit_code", "answered_at")
+    key_column = "external_id"
+    batch_size = 1000
+
+    def __init__(self) -> None:
+        self.tz = timezone.get_default_timezone()
+
+    def clean(self, row: Mapping[str, Any]) -> ResponseRecord:
+        answered_at = moment(row, "answered_at", self.tz, required=True)
+        language = text(row, "language").lower()
+        if language and language not in services.LANGUAGES:
+            raise RowError(
+                "language",
+                _("“%(value)s” is not one of: %(allowed)s")
+                % {"value": language, "allowed": ", ".join(services.LANGUAGES)},
+            )
+        answers, bands = _answers_and_bands(row)
+        if not answers:
+            raise RowError("answers", _("no answer in this record"))
+        return ResponseRecord(
+            survey_external_id=text(row, "survey_external_id", required=True, max_length=64),
+            external_id=text(row, "external_id", required=True, max_length=128),
+            unit_code=text(row, "unit_code", required=True, max_length=32),
+            answered_at=answered_at,
+            language=language,
+            customer_external_id=text(row, "customer_external_id", max_length=64) or None,
+            answers=answers,
+            bands=bands,
+        )
+
+    def key(self, record: ResponseRecord) -> str:
+        # Shown in the duplicate's reject; " / " in both ids at once would only make a false
+        # duplicate, never a lost or merged answer (the database key is the pair).
+        return f"{record.survey_external_id} / {record.external_id}"
+
+    def write(self, lines: list[Line[ResponseRecord]]) -> BatchResult:
+        return response_record_many(lines)
+
+
+def response_record_many(lines: Sequence[Line[ResponseRecord]]) -> BatchResult:
+    """Record a batch of answers, one `services.response_record` each (the release rule and the
+    closed loop apply as on the answer page); the references are read once per batch."""
+    result = BatchResult()
+    records = [line.record for line in lines]
+    surveys = {
+        s.external_id: s
+        for s in Survey.objects.filter(external_id__in={r.survey_external_id for r in records})
+    }
+    questions = {
+        survey.pk: {q.code: q for q in survey.questions.current()} for survey in surveys.values()
+    }
+    units = {u.code: u for u in Unit.objects.filter(code__in={r.unit_code for r in records})}
+    customer_ids = {r.customer_external_id for r in records if r.customer_external_id}
+    customers = {c.external_id: c for c in Customer.objects.filter(external_id__in=customer_ids)}
+    keys = {
+        line.number: services.external_key_for(surveys[r.survey_external_id], r.external_id)
+        for line in lines
+        if (r := line.record).survey_external_id in surveys
+    }
+    existing = set(
+        Response.objects.filter(
+            survey__in=surveys.values(), external_key__in=set(keys.values())
+        ).values_list("survey_id", "external_key")
+    )
+    for line in lines:
+        record = line.record
+        survey = surveys.get(record.survey_external_id)
+        if survey is None:
+            reason = _("unknown survey “%(value)s”") % {"value": record.survey_external_id}
+            result.reject(line, "survey_external_id", reason)
+            continue
+        if (survey.pk, keys[line.number]) in existing:
+            result.counts.unchanged += 1
+            continue
+        unit = units.get(record.unit_code)
+        if unit is None:
+            reason = _("unknown unit “%(value)s”") % {"value": record.unit_code}
+            result.reject(line, "unit_code", reason)
+            continue
+        customer = None
+        if record.customer_external_id:
+            if survey.audience != Audience.CUSTOMER:
+                reason = _("an employee survey is answered by employees")
+                result.reject(line, "customer_external_id", reason)
+                continue
+            customer = customers.get(record.customer_external_id)
+            if customer is None:
+                reason = _("unknown customer “%(value)s”") % {"value": record.customer_external_id}
+                result.reject(line, "customer_external_id", reason)
+                continue
+        by_code = questions[survey.pk]
+        unknown = sorted(set(record.answers) - set(by_code))
+        if unknown:
+            reason = _("unknown question “%(value)s”") % {"value": unknown[0]}
+            result.reject(line, unknown[0], reason)
+            continue
+        answers = {
+            code: _multiple(value) if by_code[code].kind == QuestionKind.MULTIPLE else value
+            for code, value in record.answers.items()
+        }
+        try:
+            services.response_record(
+                survey=survey,
+                unit=unit,
+                submission=Submission(
+                    answers=answers,
+                    language=record.language or survey.languages[0],
+                    bands=record.bands,
+                ),
+                answered_at=record.answered_at,
+                customer=customer,
+                external_id=record.external_id,
+            )
+        except ValidationError as error:
+            _reject_error(result, line, error, rename={"survey": "survey_external_id"})
+            continue
+        existing.add((survey.pk, keys[line.number]))
+        result.counts.created += 1
+    return result
