@@ -133,9 +133,13 @@ def answer_submit(
     concurrent submission), has expired, or the survey has closed; `ValidationError` (nothing
     changed) if an answer is wrong. A customer's low score opens its follow-up case here."""
     now = now or timezone.now()
-    claimed = Invitation.objects.filter(
-        pk=invitation.pk, used=False, expires_at__gt=now, survey__status=SurveyStatus.OPEN
-    ).update(used=True)
+    if invitation.survey.status != SurveyStatus.OPEN:
+        raise AnswerRefused("closed")
+    # Only the row's own columns in the WHERE: a condition through a join becomes a subquery
+    # that PostgreSQL does not re-check once the row lock is granted (two claims would win).
+    claimed = Invitation.objects.filter(pk=invitation.pk, used=False, expires_at__gt=now).update(
+        used=True
+    )
     if claimed != 1:
         current = Invitation.objects.select_related("survey").get(pk=invitation.pk)
         raise AnswerRefused(invitation_state(current, now))
