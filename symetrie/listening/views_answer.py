@@ -36,8 +36,10 @@ class HtmxHttpRequest(HttpRequest):
 
 
 def _private(response: HttpResponse) -> HttpResponse:
-    """The token in the address is the page's only key: keep it out of caches and referrers."""
-    response["Referrer-Policy"] = "no-referrer"
+    """The token in the address is the page's only key: keep it out of caches and out of other
+    sites' referrers. (Not "no-referrer": the browser would then send `Origin: null` with the
+    form, and the CSRF check would refuse it.)"""
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex, nofollow"
     response["Cache-Control"] = "no-store"
     return response

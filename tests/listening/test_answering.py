@@ -56,7 +56,7 @@ def test_the_page_speaks_the_invitations_language_and_labels_every_input(nps_sur
     page = Client().get(f"/s/{token}/")
     html = page.content.decode()
     assert page.status_code == 200
-    assert page["Referrer-Policy"] == "no-referrer"
+    assert page["Referrer-Policy"] == "same-origin"
     assert '<html lang="fr">' in html
     assert "<legend>Recommanderiez-vous notre banque à un proche ?" in html
     # A scale is a fieldset of eleven real radios, each inside its label.
