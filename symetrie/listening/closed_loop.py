@@ -48,7 +48,7 @@ DETRACTOR_MAX = 6  # 0–6 on a 0–10 scale
 LOW_CSAT_MAX = 2  # 1–2 on a 1–5 scale
 
 # The case's channel: where the customer spoke to us.
-CASE_CHANNELS = {
+CASE_CHANNELS: dict[str, str] = {
     InvitationChannel.EMAIL: Channel.EMAIL,
     InvitationChannel.EVENT: Channel.EMAIL,  # delivered by e-mail
     InvitationChannel.QR: Channel.BRANCH,  # printed in a branch

@@ -25,6 +25,7 @@ import hashlib
 import logging
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core import mail
@@ -278,7 +279,7 @@ def _has_answered(invitation: Invitation) -> bool:
 
 
 @transaction.atomic
-def _send_one(pk: int, *, now: dt.datetime, reminder: bool, connection: object) -> bool:
+def _send_one(pk: int, *, now: dt.datetime, reminder: bool, connection: Any) -> bool:
     """Claim one e-mail by a conditional update (which also stores the new link's hash), then
     send it, in one transaction: a second worker never sends it twice, and a failed send rolls
     the claim back, to be retried next run."""
@@ -310,7 +311,7 @@ def _send_one(pk: int, *, now: dt.datetime, reminder: bool, connection: object) 
     if not address:
         return False
     subject, body = _message(invitation, token, reminder=reminder)
-    mail.EmailMessage(subject, body, to=[address], connection=connection).send()  # type: ignore[arg-type]
+    mail.EmailMessage(subject, body, to=[address], connection=connection).send()
     return True
 
 
