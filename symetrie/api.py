@@ -83,11 +83,13 @@ def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRespo
 def _mount() -> None:
     from symetrie.cases.api import router as cases_router
     from symetrie.customers.api import router as customers_router
+    from symetrie.listening.api import router as listening_router
     from symetrie.org.api import router as org_router
 
     api.add_router("/", org_router)
     api.add_router("/", customers_router)
     api.add_router("/", cases_router)
+    api.add_router("/", listening_router)
 
 
 _mount()

@@ -25,6 +25,7 @@ once recorded is never changed by an import (a re-run counts it unchanged).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
@@ -49,6 +50,7 @@ from symetrie.listening.models import (
 from symetrie.listening.services import QuestionSpec, Submission
 from symetrie.org.models import Unit
 
+CODE = re.compile(r"[a-z][a-z0-9_]{0,39}")
 STATUS_ORDER = (SurveyStatus.DRAFT, SurveyStatus.OPEN, SurveyStatus.CLOSED)
 
 
@@ -73,7 +75,7 @@ class SurveyRecord(NamedTuple):
 
 def _texts(row: Mapping[str, Any], name: str, *, required: bool = False) -> dict[str, str]:
     value = row.get(name)
-    if value in (None, "") and not required:
+    if not value and not required:
         return {}
     if not isinstance(value, Mapping) or not value:
         raise RowError(name, _('is not an object of texts by language ({"fr": …, "en": …})'))
@@ -99,6 +101,12 @@ def _question(position: int, value: Any) -> QuestionSpec:
     code = text(value, "code")
     if not code:
         raise RowError(f"{where}.code", _("is required"))
+    if not CODE.fullmatch(code):
+        raise RowError(
+            f"{where}.code",
+            _("“%(value)s”: use lower-case letters, digits and underscores, starting with a letter")
+            % {"value": code},
+        )
     kind = text(value, "kind")
     if kind not in QuestionKind.values:
         raise RowError(

@@ -126,8 +126,8 @@ def test_thresholds_are_audited_and_locked_once_open(org, lead):
     assert counts(run_bulk("surveys", [raised]))["updated"] == 1
     assert list(ThresholdChange.objects.order_by("field").values_list(
         "field", "old_value", "new_value", "reason")) == [
-        ("min_comment_group_size", 3, 10, "Import of the survey"),
-        ("min_group_size", 3, 5, "Import of the survey"),
+        ("min_comment_group_size", 3, 10, "Import de l'enquête"),
+        ("min_group_size", 3, 5, "Import de l'enquête"),
     ]  # fmt: skip
     run_bulk("surveys", [PULSE | {"min_group_size": 5, "min_comment_group_size": 10}])  # opens
     with translation.override("en"):
