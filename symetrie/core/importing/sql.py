@@ -27,9 +27,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
-from itertools import chain
+from itertools import chain, repeat
 from typing import Any, TypeVar
 
 import psycopg
@@ -114,7 +114,7 @@ def staged_upsert(spec: StagedUpsert, lines: Sequence[Line[T]]) -> BatchResult:
     absent = frozenset(
         name
         for name, index in ((name, spec.staged.index(name)) for name in spec.keep_if_absent)
-        if all(line.record[index] is None for line in lines)
+        if [line.record[index] for line in lines].count(None) == len(lines)
     )
     key = (connection.vendor, absent)
     plan = spec._plans.get(key)
@@ -363,7 +363,7 @@ class _NewRowsByCopy:
         columns: list[str] = []
         types: list[str] = []
         self.values: list[int] = []  # indexes in the record of the values copied as they are
-        self.value_defaults: list[tuple[int, Any]] = []  # (index, default) of keep_if_absent
+        self.value_defaults: list[tuple[int, Field[Any, Any]]] = []  # keep_if_absent ones
         for value_field in plan.value_fields:
             if value_field.name in plan.absent:
                 continue
@@ -372,7 +372,7 @@ class _NewRowsByCopy:
             index = spec.staged.index(value_field.name)
             self.values.append(index)
             if value_field.name in spec.keep_if_absent:
-                self.value_defaults.append((len(self.values) - 1, value_field.get_default()))
+                self.value_defaults.append((len(self.values) - 1, value_field))
         self.lookups: list[tuple[int, Ref, str]] = []  # (index in the record, ref, SQL)
         for ref, fk in plan.refs:
             if ref.column in plan.absent:
@@ -400,40 +400,36 @@ class _NewRowsByCopy:
     def write(self, lines: Sequence[Line[Any]], result: BatchResult) -> Sequence[Line[Any]]:
         """Copy the batch's new rows; return the lines left for the staged upsert."""
         key_index = self.key_index
+        keys = [line.record[key_index] for line in lines]
         with connection.cursor() as cursor:
-            cursor.execute(self.exists, [[line.record[key_index] for line in lines]])
+            cursor.execute(*_any_of(self.exists, keys))
             existing = {key for (key,) in cursor.fetchall()}
             new = [line for line in lines if line.record[key_index] not in existing]
             if not new:
                 return lines
-            resolved: list[tuple[int, Ref, dict[Any, Any]]] = []
+            # Column by column: loops in C rather than per row in Python.
+            records = [line.record for line in new]
+            columns: list[Iterable[Any]] = [[r[index] for r in records] for index in self.values]
+            for position, default_field in self.value_defaults:
+                default = default_field.get_default()
+                columns[position] = [default if v is None else v for v in columns[position]]
+            bad: dict[int, tuple[Ref, Any]] = {}  # position → the row's first unknown reference
             for index, ref, sql in self.lookups:
-                wanted = list({line.record[index] for line in new} - {None})
-                cursor.execute(sql, [wanted])
-                resolved.append((index, ref, dict(cursor.fetchall())))
-            defaults = [f.get_default() for f in self.defaults]
-            values, value_defaults = self.values, self.value_defaults
-            rows: list[list[Any]] = []
-            rejected: list[tuple[Line[Any], Ref, Any]] = []
-            for line in new:
-                record = line.record
-                row = [record[index] for index in values]
-                for position, default in value_defaults:
-                    if row[position] is None:
-                        row[position] = default
-                for index, ref, ids in resolved:
-                    value = record[index]
-                    if value is None:
-                        row.append(None)
-                        continue
-                    pk = ids.get(value)
-                    if pk is None:
-                        rejected.append((line, ref, value))
-                        break
-                    row.append(pk)
-                else:
-                    row.extend(defaults)
-                    rows.append(row)
+                column = [r[index] for r in records]
+                wanted = set(column)
+                wanted.discard(None)
+                cursor.execute(*_any_of(sql, wanted))
+                ids = dict(cursor.fetchall())
+                found = list(map(ids.get, column))
+                if len(ids) < len(wanted):
+                    for position, (value, pk) in enumerate(zip(column, found, strict=True)):
+                        if pk is None and value is not None and position not in bad:
+                            bad[position] = (ref, value)
+                columns.append(found)
+            columns.extend(repeat(f.get_default(), len(records)) for f in self.defaults)
+            rows: Iterable[tuple[Any, ...]] = zip(*columns, strict=False)
+            if bad:
+                rows = [row for position, row in enumerate(rows) if position not in bad]
             try:
                 with transaction.atomic(), cursor.copy(self.load) as copy:
                     copy.set_types(self.types)
@@ -442,12 +438,28 @@ class _NewRowsByCopy:
                         write_row(row)
             except (IntegrityError, psycopg.errors.UniqueViolation):
                 return lines  # a key inserted meanwhile by another writer: all the staged way
-        for line, ref, value in rejected:
-            self.plan.reject(result, line, ref.column, ref.reason, value)
-        result.counts.created += len(rows)
+        for position, (ref, value) in sorted(bad.items()):
+            self.plan.reject(result, new[position], ref.column, ref.reason, value)
+        result.counts.created += len(new) - len(bad)
         if not existing:
             return ()
         return [line for line in lines if line.record[key_index] in existing]
+
+
+_SEPARATOR = "\x1f"  # ASCII's unit separator
+
+
+def _any_of(sql: str, values: Collection[Any]) -> tuple[str, list[Any]]:
+    """`sql` with its `ANY(%s)` given `values`: as one string the server splits when they are
+    text without the separator (the driver quotes one string in C; an array it formats value
+    by value in Python: measured, 2.5 µs a row of a batch), else as an array."""
+    try:
+        joined = _SEPARATOR.join(values)
+    except TypeError:
+        return sql, [list(values)]
+    if values and joined.count(_SEPARATOR) == len(values) - 1:
+        return sql.replace("ANY(%s)", "ANY(string_to_array(%s, chr(31)))"), [joined]
+    return sql, [list(values)]
 
 
 # ---------------------------------------------------------------- SQLite
