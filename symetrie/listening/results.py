@@ -344,8 +344,6 @@ def _results(
     shown_units = [asked, *[unit for unit in units if unit.parent_id == asked.pk]]
     rows = _rows(survey, root, where, headline)
     results.bands = _band_values(rows)
-    if band and band[0] not in results.bands:
-        raise Http404("No such band.")
     if survey.audience == Audience.EMPLOYEE:
         round_start = dt.date.fromisoformat(period_label) if period_label else None
         over = round_start is not None and rounds.round_is_over(survey, round_start)
