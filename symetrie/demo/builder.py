@@ -17,12 +17,13 @@ from typing import TYPE_CHECKING, Literal, get_args
 from django.core.management import call_command
 from django.db import transaction
 
-from symetrie.demo import cases, customers, org, personas
+from symetrie.demo import cases, customers, listening, org, personas
 from symetrie.org.models import Unit
 
 if TYPE_CHECKING:
     from symetrie.demo.cases import CaseFacts
     from symetrie.demo.customers import CustomerFacts
+    from symetrie.demo.listening import ListeningFacts
     from symetrie.demo.org import OrgFacts
     from symetrie.demo.personas import PersonaLogin
 
@@ -108,6 +109,8 @@ class DemoContext:
     customers: CustomerFacts | None = None
     # Filled by the cases step.
     cases: CaseFacts | None = None
+    # Filled by the listening step.
+    listening: ListeningFacts | None = None
 
     def __post_init__(self) -> None:
         self.rng = self.rng_for("")
@@ -132,6 +135,7 @@ STEPS: list[Step] = [
     Step("personas", personas.set_up_personas),
     Step("customers", customers.build_customers),
     Step("cases", cases.build_cases),
+    Step("listening", listening.build_listening),
 ]
 
 

@@ -23,6 +23,14 @@ from symetrie.customers.models import (
     Interaction,
 )
 from symetrie.demo.builder import DemoContext, build, wipe
+from symetrie.listening.models import (
+    Answer,
+    CustomerLink,
+    Invitation,
+    Participation,
+    Response,
+    Survey,
+)
 from symetrie.org.models import Employee, Role, Unit
 
 TEST_SIZE = "tiny"
@@ -77,6 +85,60 @@ def dump() -> dict[str, list[tuple[Any, ...]]]:
             .values_list("username", "email", "first_name", "last_name", "is_staff", "is_superuser")
         ),
         **dump_customers(),
+        **dump_listening(),
+    }
+
+
+def dump_listening() -> dict[str, list[tuple[Any, ...]]]:
+    """What the listening step writes (answers by their random ids: the generator draws them)."""
+    return {
+        "surveys": list(
+            Survey.objects.order_by("external_id").values_list(
+                "external_id", "kind", "cadence", "min_group_size", "opened_at", "releases"
+            )
+        ),
+        "invitations": list(
+            Invitation.objects.order_by("token_hash").values_list(
+                "token_hash",
+                "survey__external_id",
+                "customer__external_id",
+                "unit__code",
+                "channel",
+                "language",
+                "trigger_ref",
+                "sent_at",
+                "reminders_sent",
+                "used",
+            )
+        ),
+        "responses": list(
+            Response.objects.order_by("id").values_list(
+                "id",
+                "survey__external_id",
+                "unit__code",
+                "language",
+                "round_start",
+                "answered_on",
+                "bands",
+                "release",
+                "release_unit__code",
+            )
+        ),
+        "answers": list(
+            Answer.objects.order_by("id").values_list(
+                "response_id", "code", "number", "choices", "text"
+            )
+        ),
+        "customer_links": list(
+            CustomerLink.objects.order_by("response_id").values_list(
+                "response_id", "customer__external_id", "invitation__token_hash", "answered_at"
+            )
+        ),
+        "participations": list(
+            Participation.objects.order_by(
+                "survey__external_id", "employee__external_id", "round_start"
+            ).values_list("survey__external_id", "employee__external_id", "round_start")
+        ),
     }
 
 

@@ -9,10 +9,12 @@ from typing import Any
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
+from django.urls import reverse
 from django.utils import timezone
 
 from symetrie.demo import builder
 from symetrie.demo.customers import showcase_customer
+from symetrie.demo.listening import sample_survey_link
 from symetrie.demo.personas import DEMO_PASSWORD, persona_logins
 
 
@@ -109,6 +111,14 @@ class Command(BaseCommand):
             f"{customers.campaigns} campaigns ({customers.deliveries} deliveries), "
             f"{customers.handoff_notes} handoff notes."
         )
+        if ctx.listening is not None:
+            heard = ctx.listening
+            self.stdout.write(
+                f"Listening in {heard.seconds:.1f} s: {heard.surveys} surveys, "
+                f"{heard.invitations} invitations, {heard.customer_responses} customer answers, "
+                f"{heard.employee_responses} employee answers ({heard.held_back} held back "
+                f"until their group is large enough), {heard.comments} comments."
+            )
 
     def _print_logins(self) -> None:
         logins = persona_logins()
@@ -121,6 +131,15 @@ class Command(BaseCommand):
             self.stdout.write(f"  {login.label:<{width}}  {login.email:<38}  {login.who}")
             if login.key == "frontline":
                 self._print_showcase(indent=width + 4)
+            elif login.key == "manager":
+                self.stdout.write(
+                    f"{'':<{width + 4}}see: {reverse('listening:results')} (the team pulse "
+                    "and the agency's NPS; small teams below the confidentiality threshold)"
+                )
+        link = sample_survey_link(today=self._today)
+        if link is not None:
+            label = "Customer"
+            self.stdout.write(f"  {label:<{width}}  no login: answer a survey at {link}")
         self.stdout.write("")
 
     def _print_showcase(self, *, indent: int) -> None:
