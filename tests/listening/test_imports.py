@@ -123,7 +123,8 @@ def test_a_changed_question_of_an_answered_survey_gets_a_new_version(org):
 def test_thresholds_are_audited_and_locked_once_open(org, lead):
     run_bulk("surveys", [PULSE | {"status": "draft"}])
     raised = PULSE | {"status": "draft", "min_group_size": 5, "min_comment_group_size": 10}
-    assert counts(run_bulk("surveys", [raised]))["updated"] == 1
+    with translation.override("fr"):
+        assert counts(run_bulk("surveys", [raised]))["updated"] == 1
     assert list(ThresholdChange.objects.order_by("field").values_list(
         "field", "old_value", "new_value", "reason")) == [
         ("min_comment_group_size", 3, 10, "Import de l'enquête"),

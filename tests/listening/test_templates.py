@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from symetrie.listening.models import KIND_AUDIENCES, Question, Survey
 from symetrie.listening.survey_templates import survey_create_from_template, template_for
@@ -75,7 +76,7 @@ def test_the_ces_comes_in_two_scale_versions(org):
         kind="ces", audience="customer", external_id="CES-7", ces_scale=7
     )
     assert Question.objects.get(survey=survey, code="ces").scale == (1, 7)
-    with pytest.raises(ValidationError) as error:
+    with translation.override("en"), pytest.raises(ValidationError) as error:
         template_for("ces", ces_scale=10)
     assert error.value.message_dict == {"ces_scale": ["The CES scale is 1–5 or 1–7."]}
 
@@ -122,7 +123,7 @@ def test_the_title_and_options_can_be_given(org):
 
 
 def test_a_kind_is_refused_for_the_other_audience(org):
-    with pytest.raises(ValidationError) as error:
+    with translation.override("en"), pytest.raises(ValidationError) as error:
         survey_create_from_template(kind="enps", audience="customer", external_id="X")
     assert error.value.message_dict == {"kind": ["This kind of survey is not for this audience."]}
     assert Survey.objects.count() == 0
