@@ -66,7 +66,9 @@ def survey_results(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         "asked": found.groups[0],
         "children": found.groups[1:],
         "band": form.cleaned_data.get("band") or "",
-        "metric_label": METRIC_LABELS.get(found.metric, found.metric),
+        "metric_label": _("eNPS")
+        if found.metric == "nps" and survey.is_confidential_audience
+        else METRIC_LABELS.get(found.metric, found.metric),
         "section": "results",
     }
     template = "listening/results/survey.html"
