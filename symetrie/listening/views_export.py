@@ -42,7 +42,7 @@ def _row(kind: str, period: str | None, found: Any, group: Any) -> list[str]:
         _figure(group.score) if shown else "",
         _figure(group.ci_low) if shown else "",
         _figure(group.ci_high) if shown else "",
-        _figure(group.response_rate * 100) if shown and group.response_rate is not None else "",
+        _figure(group.response_rate) if shown and group.response_rate is not None else "",
         "\n".join(group.comments) if shown and group.comments else "",
     ]
 
