@@ -53,7 +53,7 @@ from symetrie.demo import listening_texts as texts
 from symetrie.demo.customers import showcase_customer
 from symetrie.demo.org import COMPANY_NAME, R
 from symetrie.demo.tables import Clock, TableWriter, next_id, reset_sequences
-from symetrie.listening import distribution, rounds, services, survey_templates
+from symetrie.listening import closed_loop, distribution, rounds, services, survey_templates
 from symetrie.listening.models import (
     Answer,
     Cadence,
@@ -96,6 +96,8 @@ EMPLOYEE_COMMENTS = {-1: 0.45, 0: 0.28, 1: 0.3}
 EMPLOYEE_ENGLISH = 0.04
 
 PULSE_K, PULSE_K_COMMENTS = 5, 10
+# Detractors of the last days have their follow-up case, still open (the closed loop).
+FOLLOW_UP_DAYS = 7
 # One answer as generated: (question code, number, choices, text).
 Given = tuple[str, int | None, list[str], str]
 # Why leavers leave (the exit survey's choices), before the unit's own situation weighs in.
@@ -133,6 +135,7 @@ class ListeningFacts:
     held_back: int = 0
     releases: int = 0
     seconds: float = 0.0
+    follow_ups: int = 0  # cases opened for the last days' detractors
     # By survey external id: invitations, responses.
     by_survey: dict[str, tuple[int, int]] = field(default_factory=dict)
     # The response rates drawn: customers' by agency, employees' by unit (ids).
@@ -231,6 +234,7 @@ class Generator:
         for writer in self.writers:
             writer.close()
         self.participations.close()
+        self._follow_ups()
         reset_sequences([Invitation])
         f = self.facts
         f.invitations = self.w_invitations.written
@@ -645,6 +649,32 @@ class Generator:
         self.w_links.flush_if_full()
         self._answer_rows(response_id, survey, answers)
         return True
+
+    def _follow_ups(self) -> None:
+        """The closed loop for the last days' detractors: their follow-up cases, opened by the
+        product's own code (`listening.closed_loop`) at the time they answered, still open.
+        Older detractors were called back long ago; the demo keeps no trace of those calls."""
+        since = self.today - dt.timedelta(days=FOLLOW_UP_DAYS)
+        links = (
+            CustomerLink.objects.filter(
+                response__survey__audience="customer",
+                response__answered_on__gte=since,
+                response__answers__code="nps",
+                response__answers__number__lte=closed_loop.DETRACTOR_MAX,
+            )
+            .select_related(
+                "response__survey", "response__unit", "customer__advisor__user", "invitation"
+            )
+            .order_by("answered_at", "response_id")
+        )
+        for link in links:
+            case = closed_loop.follow_up(
+                response=link.response,
+                customer=link.customer,
+                invitation=link.invitation,
+                now=link.answered_at,
+            )
+            self.facts.follow_ups += case is not None
 
     def _t(self, seconds: int) -> str:
         return self.clock.text(seconds)

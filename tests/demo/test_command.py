@@ -99,3 +99,23 @@ def test_an_unknown_size_is_refused_naming_the_sizes_on_offer():
         CommandError, match=r"--size: invalid choice: 'medium' \(choose from small, large\)"
     ):
         call_command("demo", "--no-serve", "--size", "medium")
+
+
+def test_prints_the_listening_summary_the_results_page_and_a_survey_link():
+    from symetrie.listening.distribution import invitation_for_token
+
+    output = run()
+    lines = output.splitlines()
+    manager = next(i for i, line in enumerate(lines) if "Agency manager" in line)
+    link = next(line for line in lines if "answer a survey at" in line).split()[-1]
+    token = link.rstrip("/").rsplit("/", 1)[-1]
+    invitation = invitation_for_token(token)
+
+    assert "Listening in" in output and "6 surveys" in output
+    assert lines[manager + 1].strip().startswith("see: /results/")
+    assert invitation is not None and not invitation.used
+    assert invitation.survey.external_id == "DEMO-NPS-RELATION"
+    # The showcase customer's own link the first time; served again, a fresh one.
+    assert invitation.customer is not None
+    again = next(line for line in run().splitlines() if "answer a survey at" in line)
+    assert again.split()[-1] != link

@@ -406,3 +406,22 @@ def test_releases_are_what_the_service_makes_of_the_same_answers(db, built, exte
     replay(s, responses)
 
     assert partition(s) == generated
+
+
+def test_the_last_days_detractors_have_their_follow_up_case(db, built):
+    since = TODAY - dt.timedelta(days=7)
+    detractors = set(
+        CustomerLink.objects.filter(
+            response__answered_on__gte=since,
+            response__answers__code="nps",
+            response__answers__number__lte=6,
+        ).values_list("customer_id", "answered_at")
+    )
+    cases = set(
+        Case.objects.filter(subject__startswith="Détracteur à rappeler").values_list(
+            "customer_id", "opened_at"
+        )
+    )
+
+    assert built.listening.follow_ups == len(detractors) > 0
+    assert cases == detractors

@@ -117,7 +117,8 @@ class Command(BaseCommand):
                 f"Listening in {heard.seconds:.1f} s: {heard.surveys} surveys, "
                 f"{heard.invitations} invitations, {heard.customer_responses} customer answers, "
                 f"{heard.employee_responses} employee answers ({heard.held_back} held back "
-                f"until their group is large enough), {heard.comments} comments."
+                f"until their group is large enough), {heard.comments} comments, "
+                f"{heard.follow_ups} detractors of the last days to call back."
             )
 
     def _print_logins(self) -> None:
