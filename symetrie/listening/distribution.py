@@ -10,7 +10,10 @@ reminder carries a fresh link that replaces the previous one: the database never
 token it could put in a later message.
 
 Over-solicitation. A person gets at most one invitation per `survey.cooldown_days` across all
-the surveys of their audience; an opted-out person gets none; a customer who did not agree to
+the surveys of their audience — except that the lifecycle surveys (onboarding, exit) are sent
+when the event happens and neither wait for nor delay the others (an exit survey cannot wait a
+month), and a new round of a survey with rounds (a monthly pulse) does not wait for the
+invitation of the round before; an opted-out person gets none; a customer who did not agree to
 e-mails gets none by e-mail (nor after an event, which is delivered by e-mail).
 
 Apps depend one way (cases ← listening): the triggers are receivers of the cases' and
@@ -40,12 +43,14 @@ from symetrie.core.audience import Audience
 from symetrie.customers.models import Customer, IdentityType, Interaction
 from symetrie.listening import rounds
 from symetrie.listening.models import (
+    Cadence,
     CustomerLink,
     Invitation,
     InvitationChannel,
     OptOut,
     Participation,
     Survey,
+    SurveyKind,
     SurveyLink,
     SurveyStatus,
     Trigger,
@@ -60,6 +65,7 @@ TOKEN_BYTES = 32  # 256 bits
 BATCH_SIZE = 100
 # Invitations delivered by e-mail.
 EMAILED = (InvitationChannel.EMAIL, InvitationChannel.EVENT)
+LIFECYCLE_KINDS = (SurveyKind.ONBOARDING, SurveyKind.EXIT)
 
 
 def new_token() -> str:
@@ -108,6 +114,22 @@ def _opted_out(*, customer: Customer | None, employee: Employee | None) -> bool:
 
 
 @transaction.atomic
+def _recently_invited(
+    survey: Survey, *, customer: Customer | None, employee: Employee | None, now: dt.datetime
+) -> bool:
+    """Whether the person had an invitation that counts against the cooldown."""
+    since = now - dt.timedelta(days=survey.cooldown_days)
+    recent = Invitation.objects.filter(
+        survey__audience=survey.audience, created_at__gte=since
+    ).exclude(survey__kind__in=LIFECYCLE_KINDS)
+    recent = recent.filter(customer=customer) if customer else recent.filter(employee=employee)
+    if survey.cadence != Cadence.NONE:
+        start = rounds.round_start(survey, timezone.localdate(now))
+        round_began = timezone.make_aware(dt.datetime.combine(start, dt.time.min))
+        recent = recent.exclude(survey=survey, created_at__lt=round_began)
+    return recent.exists()
+
+
 def invitation_create(
     *,
     survey: Survey,
@@ -165,14 +187,9 @@ def invitation_create(
                 )
             if not _email_of(customer=customer, employee=employee):
                 raise ValidationError({person_field: _("This person has no e-mail address.")})
-        since = now - dt.timedelta(days=survey.cooldown_days)
-        recent = Invitation.objects.filter(survey__audience=survey.audience, created_at__gte=since)
-        recent = (
-            recent.filter(customer=customer)
-            if customer is not None
-            else recent.filter(employee=employee)
-        )
-        if recent.exists():
+        if survey.kind not in LIFECYCLE_KINDS and _recently_invited(
+            survey, customer=customer, employee=employee, now=now
+        ):
             raise ValidationError(
                 {
                     person_field: _(

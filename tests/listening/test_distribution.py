@@ -159,6 +159,45 @@ def test_the_cooldown_counts_only_the_persons_own_audience(
     assert Invitation.objects.filter(employee=frontline).count() == 1
 
 
+def test_an_exit_survey_neither_waits_for_nor_delays_the_pulse(pulse_survey, frontline):
+    exit_survey = services.survey_open(
+        survey=services.survey_create(
+            external_id="EXIT",
+            audience="employee",
+            kind="exit",
+            title={"fr": "Départ", "en": "Leaving"},
+            questions=NPS_QUESTIONS,
+        )
+    )
+    distribution.invitation_create(survey=pulse_survey, employee=frontline, channel="link", now=NOW)
+    distribution.invitation_create(
+        survey=exit_survey, employee=frontline, channel="link", now=NOW + dt.timedelta(days=2)
+    )
+    assert Invitation.objects.filter(employee=frontline).count() == 2
+
+
+def test_a_new_round_of_a_monthly_pulse_does_not_wait_for_the_last_one(pulse_survey, frontline):
+    # Invited on 28 November; December's round opens four days later.
+    late_november = dt.datetime(2025, 11, 28, 10, 0, tzinfo=dt.UTC)
+    distribution.invitation_create(
+        survey=pulse_survey, employee=frontline, channel="link", now=late_november
+    )
+    with pytest.raises(ValidationError):
+        distribution.invitation_create(
+            survey=pulse_survey,
+            employee=frontline,
+            channel="link",
+            now=late_november + dt.timedelta(days=1),
+        )
+    distribution.invitation_create(
+        survey=pulse_survey,
+        employee=frontline,
+        channel="link",
+        now=late_november + dt.timedelta(days=4),
+    )
+    assert Invitation.objects.filter(employee=frontline).count() == 2
+
+
 def test_an_opted_out_customer_gets_no_invitation(nps_survey, anne):
     OptOut.objects.create(customer=anne)
     with pytest.raises(ValidationError) as refused:
