@@ -63,11 +63,11 @@ class SurveyRecord(NamedTuple):
     kind: str
     title: dict[str, str]
     intro: dict[str, str] | None  # None: absent, left as it is
-    languages: list[str]
+    languages: list[str] | None  # None: absent (both languages for a new survey)
     confidentiality: str | None
     min_group_size: int | None
     min_comment_group_size: int | None
-    cadence: str
+    cadence: str | None  # None: absent (one round for a new survey)
     unit_code: str | None
     status: str | None
     questions: tuple[QuestionSpec, ...]
@@ -140,8 +140,10 @@ def survey_record_clean(row: Mapping[str, Any]) -> SurveyRecord:
     questions = row.get("questions")
     if not isinstance(questions, list) or not questions:
         raise RowError("questions", _("is not a list of questions"))
-    languages = row.get("languages") or list(services.LANGUAGES)
-    if not isinstance(languages, list) or not all(isinstance(x, str) for x in languages):
+    languages = row.get("languages") or None
+    if languages is not None and (
+        not isinstance(languages, list) or not all(isinstance(x, str) for x in languages)
+    ):
         raise RowError("languages", _("is not a list of languages"))
     status = text(row, "status") or None
     if status is not None and status not in STATUS_ORDER:
@@ -150,8 +152,8 @@ def survey_record_clean(row: Mapping[str, Any]) -> SurveyRecord:
             _("“%(value)s” is not one of: %(allowed)s")
             % {"value": status, "allowed": ", ".join(STATUS_ORDER)},
         )
-    cadence = text(row, "cadence") or Cadence.NONE
-    if cadence not in Cadence.values:
+    cadence = text(row, "cadence") or None
+    if cadence is not None and cadence not in Cadence.values:
         raise RowError(
             "cadence",
             _("“%(value)s” is not one of: %(allowed)s")
@@ -163,7 +165,7 @@ def survey_record_clean(row: Mapping[str, Any]) -> SurveyRecord:
         kind=text(row, "kind", required=True),
         title=_texts(row, "title", required=True),
         intro=_texts(row, "intro") if "intro" in row else None,
-        languages=list(languages),
+        languages=list(languages) if languages is not None else None,
         confidentiality=text(row, "confidentiality") or None,
         min_group_size=_whole(row, "min_group_size"),
         min_comment_group_size=_whole(row, "min_comment_group_size"),
@@ -220,13 +222,13 @@ def survey_write(record: SurveyRecord) -> tuple[Survey, str]:
             kind=record.kind,
             title=record.title,
             intro=record.intro,
-            languages=record.languages,
+            languages=record.languages or services.LANGUAGES,
             confidentiality=record.confidentiality,
             min_group_size=record.min_group_size,
             min_comment_group_size=record.min_comment_group_size,
             unit=unit,
             questions=record.questions,
-            cadence=record.cadence,
+            cadence=record.cadence or Cadence.NONE,
         )
         _move_status(survey, record.status)
         return survey, "created"

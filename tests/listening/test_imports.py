@@ -339,3 +339,13 @@ def test_answers_of_a_draft_survey_are_refused(org):
                                          "answers": {"nps": 9}}])  # fmt: skip
     assert rejects(result) == [(0, "R-1", "survey_external_id", "This survey is not open.")]
     assert Response.objects.count() == 0
+
+
+def test_what_a_record_leaves_out_is_left_as_it_is(org):
+    french = {**SURVEY, "languages": ["fr"], "cadence": "monthly", "status": "open"}
+    run_bulk("surveys", [french])
+    survey = Survey.objects.get()
+    bare = {k: v for k, v in french.items() if k not in ("languages", "cadence", "status")}
+    assert counts(run_bulk("surveys", [bare]))["unchanged"] == 1
+    survey.refresh_from_db()
+    assert (survey.languages, survey.cadence, survey.status) == (["fr"], "monthly", "open")
