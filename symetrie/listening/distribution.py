@@ -89,7 +89,7 @@ def invitation_for_token(token: str) -> Invitation | None:
 
 def answer_url(token: str) -> str:
     """The absolute address of the answer page (`SITE_URL`, read now)."""
-    base = str(getattr(settings, "SITE_URL", "") or "http://127.0.0.1:8000").rstrip("/")
+    base = str(settings.SITE_URL).rstrip("/")
     return base + reverse("listening:answer", args=[token])
 
 
