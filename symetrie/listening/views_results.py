@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import URLPattern, path
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from symetrie.core.http import HtmxHttpRequest
@@ -28,7 +29,7 @@ class ResultsFilterForm(forms.Form):
         return key, value
 
 
-METRIC_LABELS = {
+METRIC_LABELS: dict[str, str | Promise] = {
     "nps": _("NPS"),
     "csat": _("Satisfied (%)"),
     "favourable": _("Favourable (%)"),
