@@ -34,9 +34,19 @@ urlpatterns = [
         name="customer_open",
     ),
     path(
+        "workspace/customers/<int:customer_pk>/cases/form/",
+        views.customer_case_form,
+        name="customer_open_form",
+    ),
+    path(
         "workspace/customers/<int:customer_pk>/friction/",
         views.customer_friction,
         name="customer_friction",
+    ),
+    path(
+        "workspace/customers/<int:customer_pk>/friction/form/",
+        views.customer_friction_form,
+        name="customer_friction_form",
     ),
     path("status/<str:token>/", views.status_page, name="status"),
     path("playbooks/", views.playbook_list, name="playbooks"),

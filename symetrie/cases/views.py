@@ -294,6 +294,30 @@ def customer_friction(request: HtmxHttpRequest, customer_pk: int) -> HttpRespons
 
 
 @login_required
+def customer_case_form(request: HtmxHttpRequest, customer_pk: int) -> HttpResponse:
+    """The "open a case" form of the customer's screen, rendered when the employee opens it
+    (most screens never do: rendering it with every screen cost a sixth of the page)."""
+    customer = customer_selectors.customer_get_visible_to(user=request.user, pk=customer_pk)
+    _actor(request)
+    context = {"customer": customer, "case_form": CaseOpenForm()}
+    return render(request, "cases/customer_cases.html#case_form", context)
+
+
+@login_required
+def customer_friction_form(request: HtmxHttpRequest, customer_pk: int) -> HttpResponse:
+    """The friction form of the customer's screen, with the processes already named,
+    rendered when the employee opens it."""
+    customer = customer_selectors.customer_get_visible_to(user=request.user, pk=customer_pk)
+    _actor(request)
+    context = {
+        "customer": customer,
+        "friction_form": FrictionForm(prefix_id="customer-friction"),
+        "processes": process_choices(),
+    }
+    return render(request, "cases/customer_cases.html#friction_form", context)
+
+
+@login_required
 def process_options(request: HtmxHttpRequest) -> HttpResponse:
     """The processes irritants already name, as the friction form's suggestions (fetched when
     the form is opened: most screens never need them)."""

@@ -15,6 +15,7 @@ urlpatterns = [
         name="interaction_create",
     ),
     path("workspace/customers/<int:pk>/notes/", views.handoff_note_create, name="note_create"),
+    path("workspace/customers/<int:pk>/notes/form/", views.handoff_note_form, name="note_form"),
     path(
         "workspace/customers/<int:pk>/notes/<int:note_pk>/resolve/",
         views.handoff_note_resolve,

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from symetrie.cases.forms import CaseOpenForm, FrictionForm
-from symetrie.cases.views_support import CustomerPanel
+from symetrie.cases.views_support import CustomerPanel, process_choices
 from symetrie.core.http import HtmxHttpRequest
 from symetrie.customers import selectors as customer_selectors
 from symetrie.customers.models import Customer
@@ -58,6 +58,16 @@ def customer_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         context = {"screen": screen, "customer": customer, "announce": True}
         return render(request, f"{TEMPLATE}#timeline", context)
     return _screen(request, screen, filters=filters)
+
+
+@login_required
+def handoff_note_form(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """The handoff note form, rendered when the employee opens it, with the stamp of the
+    screen it opens on (so the note's duration counts from the screen, not from the form)."""
+    customer = customer_selectors.customer_get_visible_to(user=request.user, pk=pk)
+    _actor(request)
+    form = HandoffNoteForm(auto_id="note-%s", stamp=request.GET.get("opened", "")[:500])
+    return render(request, f"{TEMPLATE}#note_form", {"customer": customer, "note_form": form})
 
 
 @login_required
@@ -149,6 +159,7 @@ def _screen(
     """The customer's screen, or one part of it for htmx, with forms stamped as opened now."""
     actor = employee_for(request.user)
     stamp = screen_stamp(employee=actor, customer=screen.customer) if actor else ""
+    open_form = request.GET.get("form", "") if request.method == "GET" else ""
     context = {
         "screen": screen,
         "customer": screen.customer,
@@ -161,6 +172,10 @@ def _screen(
         "case_panel": CustomerPanel(user=request.user, customer=screen.customer),
         "case_form": CaseOpenForm(),
         "friction_form": FrictionForm(prefix_id="customer-friction"),
+        # Forms in closed <details> are rendered when opened (htmx), or with the page when
+        # asked for by ?form= (the links shown in their place without JavaScript).
+        "open_form": open_form,
+        "processes": process_choices() if open_form == "friction" else [],
         "section": "customers",
         **context,
     }

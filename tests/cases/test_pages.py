@@ -516,6 +516,55 @@ def test_the_friction_button_of_the_customer_screen(frontline, elodie):
     )  # fmt: skip
 
 
+def test_the_case_form_of_the_customer_screen_is_rendered_when_opened(
+    frontline, elodie, django_assert_num_queries
+):
+    client = client_for(frontline)
+    screen = client.get(f"/workspace/customers/{elodie.pk}/").content.decode()
+    assert 'name="subject"' not in screen.split('id="customer-cases"')[1].split("</details>")[0]
+    assert f'hx-get="/workspace/customers/{elodie.pk}/cases/form/"' in screen
+
+    # session, user, employee (scope and actor), the customer
+    with django_assert_num_queries(4):
+        response = client.get(f"/workspace/customers/{elodie.pk}/cases/form/", **HX)
+
+    html = response.content.decode()
+    assert response.status_code == 200 and "<html" not in html
+    assert html.lstrip().startswith('<form class="stack" method="post"')
+    assert 'id="case-type"' in html and 'id="case-submit"' in html
+
+
+def test_the_friction_form_of_the_customer_screen_comes_with_the_processes_named(frontline, elodie):
+    services.friction_flag(actor=frontline, process="Scanner")
+    client = client_for(frontline)
+    screen = client.get(f"/workspace/customers/{elodie.pk}/").content.decode()
+    assert f'hx-get="/workspace/customers/{elodie.pk}/friction/form/"' in screen
+
+    response = client.get(f"/workspace/customers/{elodie.pk}/friction/form/", **HX)
+
+    html = response.content.decode()
+    assert html.lstrip().startswith('<form class="stack" method="post"')
+    assert '<datalist id="customer-friction-processes"><option value="Scanner"></datalist>' in html
+
+
+def test_without_javascript_the_customer_screen_forms_come_with_the_page(frontline, elodie):
+    services.friction_flag(actor=frontline, process="Scanner")
+    client = client_for(frontline)
+
+    case = client.get(f"/workspace/customers/{elodie.pk}/", {"form": "case"}).content.decode()
+    friction = client.get(f"/workspace/customers/{elodie.pk}/", {"form": "friction"})
+
+    assert 'id="case-type"' in case and 'id="customer-friction-process"' not in case
+    assert '<option value="Scanner">' in friction.content.decode()
+
+
+def test_the_customer_screen_forms_are_not_rendered_out_of_scope(frontline, marius):
+    client = client_for(frontline)
+    for part in ("cases/form/", "friction/form/"):
+        response = client.get(f"/workspace/customers/{marius.pk}/{part}", **HX)
+        assert response.status_code == 404
+
+
 # ---------------------------------------------------------------- escalations for a manager
 
 

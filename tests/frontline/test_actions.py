@@ -230,3 +230,44 @@ def test_no_action_reaches_a_customer_out_of_scope(frontline, customers: Custome
 
 def test_actions_take_posts_only(frontline, customers: Customers):
     assert client_for(frontline).get(_url(customers.elodie, "interactions/")).status_code == 405
+
+
+# ---------------------------------------------------------------- forms rendered when opened
+
+
+def test_the_note_form_is_rendered_when_opened_with_the_screen_s_stamp(
+    frontline, customers: Customers, django_assert_num_queries
+):
+    client = client_for(frontline)
+    screen = client.get(_url(customers.elodie)).content.decode()
+    assert 'name="text"' not in screen  # the form is not on the page: its loader is
+    loader = re.search(r'hx-get="(/workspace/customers/\d+/notes/form/\?opened=[^"]+)"', screen)
+    assert loader is not None
+    stamp = screen_stamp(employee=frontline, customer=customers.elodie)
+
+    # session, user, employee (scope and actor), the customer
+    with django_assert_num_queries(4):
+        response = client.get(
+            _url(customers.elodie, "notes/form/"), {"opened": stamp}, HTTP_HX_REQUEST="true"
+        )
+
+    page = response.content.decode()
+    assert response.status_code == 200 and "<html" not in page
+    assert page.lstrip().startswith('<form class="stack" method="post"')
+    assert f'name="opened" value="{stamp}"' in page
+    assert '<textarea name="text"' in page and 'id="note-submit"' in page
+
+
+def test_without_javascript_the_note_form_comes_with_the_page(frontline, customers: Customers):
+    page = client_for(frontline).get(_url(customers.elodie), {"form": "note"}).content.decode()
+
+    assert '<details class="add-note" open>' in page
+    assert '<textarea name="text"' in page
+
+
+def test_no_note_form_for_a_customer_out_of_scope(frontline, customers: Customers):
+    response = client_for(frontline).get(
+        _url(customers.marius, "notes/form/"), HTTP_HX_REQUEST="true"
+    )
+
+    assert response.status_code == 404

@@ -1,12 +1,17 @@
-"""Identifiers shown the way people read them out, not in their stored normal form."""
+"""Identifiers shown the way people read them out, not in their stored normal form; the
+timeline's rows, formatted once in Python."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import TypedDict
+
 import phonenumbers
 from django import template
+from django.utils import formats, timezone
 
 from symetrie.customers import normalise
-from symetrie.customers.models import Identity, IdentityType
+from symetrie.customers.models import Channel, Identity, IdentityType, Interaction
 
 register = template.Library()
 
@@ -26,3 +31,43 @@ def identity_display(identity: Identity) -> str:
     if identity.type == IdentityType.LOYALTY_CARD and value.isdigit():
         return " ".join(value[start : start + 4] for start in range(0, len(value), 4))
     return value
+
+
+class TimelineRow(TypedDict):
+    """One interaction as the timeline shows it (text, not yet escaped)."""
+
+    iso: str
+    when: str
+    channel: str
+    subject: str
+    summary: str
+    outcome: str
+    employee: str
+    unit: str
+    campaign: str
+
+
+@register.filter
+def timeline_rows(interactions: Iterable[Interaction]) -> list[TimelineRow]:
+    """The rows of the timeline, each a dict of the texts it shows: the template only places
+    them. Rendered from the models, a row cost ~950 Python calls (each attribute looked up
+    as a key first, a date filter and a choices lookup per row); from these, ~200."""
+    labels = {value: str(label) for value, label in Channel.choices}
+    rows = []
+    for interaction in interactions:
+        local = timezone.localtime(interaction.occurred_at)
+        employee, unit, campaign = interaction.employee, interaction.unit, interaction.campaign
+        rows.append(
+            TimelineRow(
+                iso=local.isoformat(),
+                when=formats.date_format(local, "DATETIME_FORMAT"),
+                channel=labels.get(interaction.channel, interaction.channel),
+                subject=interaction.subject,
+                summary=interaction.summary,
+                outcome=interaction.outcome,
+                employee=employee.user.get_full_name() if employee is not None else "",
+                unit=unit.name if unit is not None else "",
+                campaign=campaign.name if campaign is not None else "",
+            )
+        )
+    return rows
