@@ -143,6 +143,10 @@ class ListeningFacts:
     employee_rates: dict[int, float] = field(default_factory=dict)
 
 
+# The closed loop's call-backs in the demo: deterministic ids after the cases step's DEMO-NNNNNNN.
+FOLLOW_UP_PREFIX = "DEMO-FU-"
+
+
 def build_listening(ctx: DemoContext) -> None:
     """The listening step (after the cases)."""
     started = time.perf_counter()
@@ -674,7 +678,11 @@ class Generator:
                 invitation=link.invitation,
                 now=link.answered_at,
             )
-            self.facts.follow_ups += case is not None
+            if case is not None:
+                self.facts.follow_ups += 1
+                # The engine's ids are random; the demo's are the same from one build to the next.
+                case.external_id = f"{FOLLOW_UP_PREFIX}{self.facts.follow_ups:05d}"
+                case.save(update_fields=["external_id"])
 
     def _t(self, seconds: int) -> str:
         return self.clock.text(seconds)

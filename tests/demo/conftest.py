@@ -7,10 +7,13 @@ Tests build the "tiny" size: the small network (the same org as `symetrie demo` 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
@@ -36,16 +39,22 @@ from symetrie.org.models import Employee, Role, Unit
 TEST_SIZE = "tiny"
 
 
+# The demo's facts are exact for one date (who has left, which campaigns are live...): the tests
+# live on that date, whatever the machine's, so that a later day changes no figure.
+DEMO_NOW = dt.datetime(2026, 12, 1, 10, 0, tzinfo=ZoneInfo("Europe/Paris"))
+
+
 @pytest.fixture(scope="module")
 def demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[DemoContext]:
     """The default demo (seed 42, the small network with the tests' few customers), dated
-    today so that the access rules, which use the real date, see it as the command would;
-    wiped when the module's tests are done."""
-    with django_db_blocker.unblock():
-        ctx = build(seed=42, today=timezone.localdate(), size=TEST_SIZE)
-    yield ctx
-    with django_db_blocker.unblock():
-        wipe()
+    DEMO_NOW, with the clock at DEMO_NOW too so that the access rules, which read the clock,
+    see it as the command would on that day; wiped when the module's tests are done."""
+    with time_machine.travel(DEMO_NOW, tick=False):
+        with django_db_blocker.unblock():
+            ctx = build(seed=42, today=timezone.localdate(), size=TEST_SIZE)
+        yield ctx
+        with django_db_blocker.unblock():
+            wipe()
 
 
 def dump() -> dict[str, list[tuple[Any, ...]]]:

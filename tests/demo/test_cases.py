@@ -27,6 +27,8 @@ from symetrie.cases.models import (
     SlaPolicy,
 )
 from symetrie.demo.builder import build
+from symetrie.demo.listening import FOLLOW_UP_PREFIX
+from symetrie.listening import closed_loop
 from symetrie.demo.personas import PERSONAS
 from symetrie.org.models import Employee
 from tests.conftest import client_for
@@ -90,6 +92,7 @@ def build_and_dump(**kwargs: Any) -> dict[str, Any]:
         lead = get_user_model().objects.get(username=LOGIN["admin"])
         data["rates"] = selectors.rates_by_tenure(user=lead)
         data["facts"] = ctx.cases
+        data["follow_ups"] = ctx.listening.follow_ups
         transaction.set_rollback(True)
     return data
 
@@ -131,8 +134,12 @@ def test_new_hires_escalate_more_and_resolve_less_at_first_contact(dated):
 def test_the_facts_count_what_was_written(dated):
     facts = dated["facts"]
 
-    assert facts.customer_cases + facts.irritants + facts.internal_requests == len(dated["cases"])
-    assert (facts.commitments, facts.escalations, facts.events) == (
+    # The listening step adds the closed loop's call-backs, one "created" event each.
+    follow_ups = dated["follow_ups"]
+    assert facts.customer_cases + facts.irritants + facts.internal_requests + follow_ups == len(
+        dated["cases"]
+    )
+    assert (facts.commitments, facts.escalations, facts.events + follow_ups) == (
         len(dated["commitments"]), len(dated["escalations"]), len(dated["events"]),
     )  # fmt: skip
 
@@ -231,7 +238,12 @@ def test_the_frontline_persona_has_cases_worth_opening(demo):
 def test_the_data_is_what_the_engine_would_have_written(demo):
     cases = Case.objects.all()
     for case in cases:
-        assert case.due_at == sla.due_at(case.type, case.priority, case.opened_at)
+        if case.external_id.startswith(FOLLOW_UP_PREFIX):
+            # The closed loop's call-backs: due 48 business hours after the answer.
+            due = sla.add_business_hours(case.opened_at, closed_loop.FOLLOW_UP_BUSINESS_HOURS)
+        else:
+            due = sla.due_at(case.type, case.priority, case.opened_at)
+        assert case.due_at == due
         assert (case.resolved_at is not None) == (case.status in ("resolved", "closed"))
         assert (case.closed_at is not None) == (case.status == "closed")
         assert (case.first_contact_resolution is not None) == (case.resolved_at is not None)
