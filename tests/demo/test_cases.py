@@ -28,8 +28,8 @@ from symetrie.cases.models import (
 )
 from symetrie.demo.builder import build
 from symetrie.demo.listening import FOLLOW_UP_PREFIX
-from symetrie.listening import closed_loop
 from symetrie.demo.personas import PERSONAS
+from symetrie.listening import closed_loop
 from symetrie.org.models import Employee
 from tests.conftest import client_for
 from tests.demo.conftest import TEST_SIZE
