@@ -8,7 +8,11 @@ from typing import TypedDict
 
 import phonenumbers
 from django import template
+from django.forms import BoundField
 from django.utils import formats, timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 
 from symetrie.customers import normalise
 from symetrie.customers.models import Channel, Identity, IdentityType, Interaction
@@ -71,3 +75,19 @@ def timeline_rows(interactions: Iterable[Interaction]) -> list[TimelineRow]:
             )
         )
     return rows
+
+
+@register.filter
+def quick_field(field: BoundField) -> SafeString:
+    """`field.as_field_group` (label, errors, widget) written here rather than by the
+    django/forms/field.html and label.html templates, for the screen's visible forms."""
+    if field.use_fieldset or field.help_text:
+        return field.as_field_group()
+    suffix = field.field.label_suffix
+    suffix = field.form.label_suffix if suffix is None else suffix
+    label = field.label
+    if suffix and label and label[-1] not in gettext(":?.!"):
+        label = format_html("{}{}", label, suffix)
+    tag = format_html('<label for="{}">{}</label>', field.id_for_label, label) if label else ""
+    errors = str(field.errors) if field.errors else ""
+    return mark_safe(f"{tag}{errors}{field}")  # each part escaped
