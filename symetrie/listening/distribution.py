@@ -113,7 +113,6 @@ def _opted_out(*, customer: Customer | None, employee: Employee | None) -> bool:
     return False
 
 
-@transaction.atomic
 def _recently_invited(
     survey: Survey, *, customer: Customer | None, employee: Employee | None, now: dt.datetime
 ) -> bool:
@@ -130,6 +129,7 @@ def _recently_invited(
     return recent.exists()
 
 
+@transaction.atomic
 def invitation_create(
     *,
     survey: Survey,
