@@ -15,16 +15,22 @@ through `services.survey_thresholds_set` (audited; refused once open).
 language, then one column per question code (`nps`, `comment`...; a multiple choice as codes
 separated by `|`), band columns (any column ending in `_band`) and, for customer surveys, an
 optional customer_external_id; or JSON Lines with the same fields and an `answers` object (and
-the bands as `*_band` fields or a `bands` object). Each answer is written by
-`services.response_record`, as if given on the answer page: validated against the survey's
-current questions, and for employees held back until their unit has k of them. The external id
-of an employee's answer is kept only as a keyed hash (`services.external_key_for`). An answer
-once recorded is never changed by an import (a re-run counts it unchanged).
+the bands as `*_band` fields or a `bands` object). A batch is written set-based by
+`bulk.response_record_many` under the rules of `services.response_record` (the same functions
+validate the answers and release them): validated against the survey's current questions,
+customers' answers released at once, employees' held back until their unit has k of them in the
+round; at the end of the import the rounds that are over release their leftovers
+(`services.releases_catch_up`). The external id of an employee's answer is kept only as a keyed
+hash (`services.external_key_for`). A re-run counts a row that says what is stored unchanged; a
+changed row replaces the answers of a response still held back, and is rejected ("already
+released") once the response counts in a figure.
+
+Imported answers are history: they open no closed-loop follow-up case, whatever their score
+(only the answer page does, through `closed_loop.follow_up`).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
@@ -34,20 +40,18 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from symetrie.core.audience import Audience
 from symetrie.core.importing import BatchResult, ImportKind, Line, RowError, register
 from symetrie.core.importing.contract import text
 from symetrie.customers.imports import moment
-from symetrie.customers.models import Customer
-from symetrie.listening import designer, services
+from symetrie.listening import bulk, designer, services
+from symetrie.listening.bulk import ResponseRecord
 from symetrie.listening.models import (
     Cadence,
     QuestionKind,
-    Response,
     Survey,
     SurveyStatus,
 )
-from symetrie.listening.services import QuestionSpec, Submission
+from symetrie.listening.services import QuestionSpec
 from symetrie.org.models import Unit
 
 CODE = re.compile(r"[a-z][a-z0-9_]{0,39}")
@@ -330,17 +334,6 @@ BASE_COLUMNS = (
 )  # fmt: skip
 
 
-class ResponseRecord(NamedTuple):
-    survey_external_id: str
-    external_id: str
-    unit_code: str
-    answered_at: dt.datetime
-    language: str
-    customer_external_id: str | None
-    answers: dict[str, Any]
-    bands: dict[str, str]
-
-
 def _answers_and_bands(row: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
     bands: dict[str, str] = {}
     answers: dict[str, Any] = {}
@@ -373,22 +366,17 @@ def _answers_and_bands(row: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str
     return answers, bands
 
 
-def _multiple(value: Any) -> Any:
-    if isinstance(value, str):
-        return [part.strip() for part in value.split("|") if part.strip()]
-    return value
-
-
 @register
 class ResponsesKind(ImportKind[ResponseRecord]):
     name = "responses"
     columns = (*BASE_COLUMNS, "answers")
     required_columns = ("survey_external_id", "external_id", "unit_code", "answered_at")
     key_column = "external_id"
-    batch_size = 1000
+    batch_size = 5000
 
     def __init__(self) -> None:
         self.tz = timezone.get_default_timezone()
+        self.surveys: set[str] = set()  # the surveys named by the rows written so far
 
     def clean(self, row: Mapping[str, Any]) -> ResponseRecord:
         answered_at = moment(row, "answered_at", self.tz, required=True)
@@ -419,86 +407,9 @@ class ResponsesKind(ImportKind[ResponseRecord]):
         return f"{record.survey_external_id} / {record.external_id}"
 
     def write(self, lines: list[Line[ResponseRecord]]) -> BatchResult:
-        return response_record_many(lines)
+        self.surveys.update(line.record.survey_external_id for line in lines)
+        return bulk.response_record_many(lines)
 
-
-def response_record_many(lines: Sequence[Line[ResponseRecord]]) -> BatchResult:
-    """Record a batch of answers, one `services.response_record` each (the release rule and the
-    closed loop apply as on the answer page); the references are read once per batch."""
-    result = BatchResult()
-    records = [line.record for line in lines]
-    surveys = {
-        s.external_id: s
-        for s in Survey.objects.filter(external_id__in={r.survey_external_id for r in records})
-    }
-    questions = {
-        survey.pk: {q.code: q for q in survey.questions.current()} for survey in surveys.values()
-    }
-    units = {u.code: u for u in Unit.objects.filter(code__in={r.unit_code for r in records})}
-    customer_ids = {r.customer_external_id for r in records if r.customer_external_id}
-    customers = {c.external_id: c for c in Customer.objects.filter(external_id__in=customer_ids)}
-    keys = {
-        line.number: services.external_key_for(surveys[r.survey_external_id], r.external_id)
-        for line in lines
-        if (r := line.record).survey_external_id in surveys
-    }
-    existing = set(
-        Response.objects.filter(
-            survey__in=surveys.values(), external_key__in=set(keys.values())
-        ).values_list("survey_id", "external_key")
-    )
-    for line in lines:
-        record = line.record
-        survey = surveys.get(record.survey_external_id)
-        if survey is None:
-            reason = _("unknown survey “%(value)s”") % {"value": record.survey_external_id}
-            result.reject(line, "survey_external_id", reason)
-            continue
-        if (survey.pk, keys[line.number]) in existing:
-            result.counts.unchanged += 1
-            continue
-        unit = units.get(record.unit_code)
-        if unit is None:
-            reason = _("unknown unit “%(value)s”") % {"value": record.unit_code}
-            result.reject(line, "unit_code", reason)
-            continue
-        customer = None
-        if record.customer_external_id:
-            if survey.audience != Audience.CUSTOMER:
-                reason = _("an employee survey is answered by employees")
-                result.reject(line, "customer_external_id", reason)
-                continue
-            customer = customers.get(record.customer_external_id)
-            if customer is None:
-                reason = _("unknown customer “%(value)s”") % {"value": record.customer_external_id}
-                result.reject(line, "customer_external_id", reason)
-                continue
-        by_code = questions[survey.pk]
-        unknown = sorted(set(record.answers) - set(by_code))
-        if unknown:
-            reason = _("unknown question “%(value)s”") % {"value": unknown[0]}
-            result.reject(line, unknown[0], reason)
-            continue
-        answers = {
-            code: _multiple(value) if by_code[code].kind == QuestionKind.MULTIPLE else value
-            for code, value in record.answers.items()
-        }
-        try:
-            services.response_record(
-                survey=survey,
-                unit=unit,
-                submission=Submission(
-                    answers=answers,
-                    language=record.language or survey.languages[0],
-                    bands=record.bands,
-                ),
-                answered_at=record.answered_at,
-                customer=customer,
-                external_id=record.external_id,
-            )
-        except ValidationError as error:
-            _reject_error(result, line, error, rename={"survey": "survey_external_id"})
-            continue
-        existing.add((survey.pk, keys[line.number]))
-        result.counts.created += 1
-    return result
+    def finish(self) -> None:
+        """The rounds that are over release their leftovers, once per survey."""
+        bulk.surveys_catch_up(self.surveys)

@@ -11,14 +11,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Count, F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -334,10 +334,20 @@ def external_key_for(survey: Survey, external_id: str) -> str:
     return hmac.new(key, external_id.encode(), hashlib.sha256).hexdigest()
 
 
-def _clean_answers(
-    survey: Survey, questions: Iterable[Question], answers: Mapping[str, Any]
-) -> list[Answer]:
-    by_code = {question.code: question for question in questions}
+class AnswerValue(NamedTuple):
+    """One answer, validated: what its `Answer` row stores."""
+
+    question: Question
+    code: str
+    number: int | None
+    choices: list[str]
+    text: str
+
+
+def answers_clean(by_code: Mapping[str, Question], answers: Mapping[str, Any]) -> list[AnswerValue]:
+    """Validate one person's answers against the survey's current questions (`by_code`): the one
+    place the rules live, for the answer page, the API and the bulk import alike. Raises
+    `ValidationError` naming the question's code."""
     unknown = sorted(set(answers) - set(by_code))
     if unknown:
         raise ValidationError({unknown[0]: _("This survey has no such question.")})
@@ -349,7 +359,9 @@ def _clean_answers(
             if question.required:
                 raise ValidationError({code: _("This question needs an answer.")})
             continue
-        answer = Answer(question=question, code=code)
+        number: int | None = None
+        choices: list[str] = []
+        text = ""
         scale = question.scale
         if scale is not None:
             try:
@@ -363,7 +375,6 @@ def _clean_answers(
                         % {"low": scale[0], "high": scale[1]}
                     }
                 )
-            answer.number = number
         elif question.kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE):
             allowed = {str(choice["code"]) for choice in question.choices}
             picked = [str(v) for v in (value if isinstance(value, list | tuple) else [value])]
@@ -374,19 +385,26 @@ def _clean_answers(
                 raise ValidationError(
                     {code: _("“%(value)s” is not one of the choices.") % {"value": wrong[0]}}
                 )
-            answer.choices = sorted(set(picked))
+            choices = sorted(set(picked))
         else:
             text = str(value).strip()
             if len(text) > 5000:
                 raise ValidationError({code: _("Keep it under 5,000 characters.")})
-            answer.text = text
-        cleaned.append(answer)
+        cleaned.append(AnswerValue(question, code, number, choices, text))
     if not cleaned:
         raise ValidationError({"answers": _("Answer at least one question.")})
     return cleaned
 
 
-def _check_bands(bands: Mapping[str, str]) -> dict[str, str]:
+def _clean_answers(questions: Iterable[Question], answers: Mapping[str, Any]) -> list[Answer]:
+    return [
+        Answer(question=v.question, code=v.code, number=v.number, choices=v.choices, text=v.text)
+        for v in answers_clean({question.code: question for question in questions}, answers)
+    ]
+
+
+def bands_clean(bands: Mapping[str, str]) -> dict[str, str]:
+    """Demographics as bands only (a name ending in _band), each cut to 32 characters."""
     out = {}
     for key, value in bands.items():
         if not key.endswith("_band"):
@@ -422,8 +440,8 @@ def response_record(
     language = (
         submission.language if submission.language in survey.languages else survey.languages[0]
     )
-    answers = _clean_answers(survey, survey.questions.current(), submission.answers)
-    bands = _check_bands(submission.bands)
+    answers = _clean_answers(survey.questions.current(), submission.answers)
+    bands = bands_clean(submission.bands)
     moment = answered_at or timezone.now()
     day = timezone.localdate(moment)
     round_start = rounds.round_start(survey, day)
@@ -466,19 +484,55 @@ def response_record(
 # ---------------------------------------------------------------- releases
 
 
-def _next_release(survey: Survey) -> int:
-    Survey.objects.filter(pk=survey.pk).update(releases=F("releases") + 1)
+def _next_release(survey: Survey, count: int = 1) -> int:
+    """Reserve `count` release numbers of the survey; returns the last one."""
+    Survey.objects.filter(pk=survey.pk).update(releases=F("releases") + count)
     return Survey.objects.values_list("releases", flat=True).get(pk=survey.pk)
 
 
-def _release_if_ready(survey: Survey, unit: Unit, round_start: dt.date) -> None:
-    """Release the unit's held-back answers of the round once there are at least k of them, all
-    together: every figure that counts this unit then moves by k or more at once."""
-    pending = Response.objects.filter(
-        survey=survey, unit=unit, round_start=round_start, release__isnull=True, is_complete=True
+def responses_release_ready(*, survey: Survey, groups: Collection[tuple[int, dt.date]]) -> int:
+    """The release rule, for any number of (unit id, round start) groups at once: a group that
+    holds back at least k answers releases them k at a time — the largest multiple of k of
+    them, oldest first, together under one release number; the rest waits for more. Every
+    figure that counts the unit then moves by k or more at once. As answers come one by one
+    (the answer page) a group releases each time it reaches k; an import hands a whole batch's
+    groups over in one call. Returns how many answers were released."""
+    if not groups:
+        return 0
+    k = survey.min_group_size
+    pending = Response.objects.filter(survey=survey, release__isnull=True, is_complete=True)
+    counted = (
+        pending.filter(
+            unit_id__in={unit_id for unit_id, _start in groups},
+            round_start__in={start for _unit_id, start in groups},
+        )
+        .values_list("unit_id", "round_start")
+        .annotate(n=Count("pk"))
+        .order_by()
     )
-    if pending.count() >= survey.min_group_size:
-        pending.update(release=_next_release(survey), release_unit=unit)
+    wanted = set(groups)
+    ready = sorted(
+        (start, unit_id, n)
+        for unit_id, start, n in counted
+        if n >= k and (unit_id, start) in wanted
+    )
+    if not ready:
+        return 0
+    last = _next_release(survey, len(ready))
+    released = 0
+    for number, (start, unit_id, n) in enumerate(ready, start=last - len(ready) + 1):
+        group = pending.filter(unit_id=unit_id, round_start=start)
+        size = n // k * k
+        if size < n:
+            oldest = group.order_by("answered_on", "pk").values_list("pk", flat=True)[:size]
+            group = pending.filter(pk__in=list(oldest))
+        released += group.update(release=number, release_unit_id=unit_id)
+    return released
+
+
+def _release_if_ready(survey: Survey, unit: Unit, round_start: dt.date) -> None:
+    """Release the unit's held-back answers of the round once there are k of them."""
+    responses_release_ready(survey=survey, groups=[(unit.pk, round_start)])
 
 
 def _release_round_leftovers(survey: Survey, *, rounds_before: dt.date | None) -> None:

@@ -111,6 +111,10 @@ class ImportKind(abc.ABC, Generic[R]):
     @abc.abstractmethod
     def write(self, lines: list[Line[R]]) -> BatchResult: ...
 
+    def finish(self) -> None:
+        """Called once after the last batch, in its own transaction: what a kind does once per
+        import rather than per batch (the listening engine's end-of-round releases)."""
+
     def cells_cleaner(self, columns: Sequence[str]) -> Callable[[list[str]], R | None] | None:
         """Optionally, a faster `clean` for the rows of a CSV file with these `columns`: a
         function of a row's cells (in the file's order) returning the same record as `clean`,
@@ -186,6 +190,8 @@ def run_rows(
             on_reject(reject)
         if on_batch is not None:
             on_batch(total)
+    with transaction.atomic():
+        kind.finish()
     return total
 
 
