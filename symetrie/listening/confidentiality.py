@@ -115,14 +115,15 @@ def derivable_atoms(
     for row, key in enumerate(keys):
         for member in groups[key]:
             matrix[row, where[member]] = 1.0
-    # e_j is in the row space iff it is orthogonal to the null space: column j of the null
-    # space basis is zero.
-    _, singular, vh = np.linalg.svd(matrix, full_matrices=True)
-    rank = int((singular > _TOLERANCE * max(matrix.shape)).sum())
-    null_space = vh[rank:]
-    if null_space.shape[0] == 0:
+    # e_j is in the row space iff it is orthogonal to the null space: row j of a null space
+    # basis is zero. The null space of M is that of MᵀM (atoms × atoms, usually far smaller
+    # than the groups × atoms matrix), found by a symmetric eigendecomposition.
+    gram = matrix.T @ matrix
+    values, vectors = np.linalg.eigh(gram)
+    null_space = vectors[:, values < _TOLERANCE * max(1.0, float(values.max()))]
+    if null_space.shape[1] == 0:
         return [(atom, True) for atom in atoms]
-    norms = np.linalg.norm(null_space, axis=0)
+    norms = np.linalg.norm(null_space, axis=1)
     return [(atom, bool(norms[column] < 1e-6)) for column, atom in enumerate(atoms)]
 
 

@@ -247,25 +247,28 @@ def _cells(
     return {cell: frozenset(found) for cell, found in members.items()}
 
 
-_PUBLICATIONS: dict[tuple[int, int, int], tuple[Publication[Cell], Publication[Cell]]] = {}
+_PUBLICATIONS: dict[tuple[str, int, int], Publication[Cell]] = {}
 
 
-def _publications(
-    survey: Survey, cells: Mapping[Cell, frozenset[Hashable]]
-) -> tuple[Publication[Cell], Publication[Cell]]:
-    """The verdicts for figures (k) and for comments (k_comments, among the visible groups).
-    Kept per process for a family seen before: the key is the family itself (every group and
-    its members), so new answers or another viewer's family never get a stale verdict."""
-    key = (survey.min_group_size, survey.min_comment_group_size, hash(frozenset(cells.items())))
+def _publication(kind: str, k: int, cells: Mapping[Cell, frozenset[Hashable]]) -> Publication[Cell]:
+    """`confidentiality.publish`, kept per process for a family seen before: the key is the
+    family itself (every group and its members), so new answers or another viewer's family
+    never get a stale verdict."""
+    key = (kind, k, hash(frozenset(cells.items())))
     found = _PUBLICATIONS.get(key)
     if found is None:
-        figures = confidentiality.publish(cells, survey.min_group_size)
-        shown = {cell: members for cell, members in cells.items() if figures.visible(cell)}
-        comments = confidentiality.publish(shown, survey.min_comment_group_size)
-        if len(_PUBLICATIONS) > 256:
+        if len(_PUBLICATIONS) > 512:
             _PUBLICATIONS.clear()
-        found = _PUBLICATIONS[key] = (figures, comments)
+        found = _PUBLICATIONS[key] = confidentiality.publish(cells, k)
     return found
+
+
+def _comment_rules(
+    survey: Survey, cells: Mapping[Cell, frozenset[Hashable]], figures: Publication[Cell]
+) -> Publication[Cell]:
+    """Comments: among the groups whose figures are shown, the same rule with k_comments."""
+    shown = {cell: members for cell, members in cells.items() if figures.visible(cell)}
+    return _publication("comments", survey.min_comment_group_size, shown)
 
 
 def _shuffled(texts: list[str], seed: str) -> list[str]:
@@ -290,14 +293,25 @@ def survey_results_for(
     question: str | None = None,
 ) -> SurveyResults:
     """The results this viewer may see (see the module's docstring)."""
+    if survey.audience == Audience.EMPLOYEE:
+        releases_catch_up(survey=survey)
+        survey.refresh_from_db(fields=["releases"])
     results = _results(user, survey, unit_code, period, band, question)
+    # The trend: the asked unit in each period, each under its own period's verdicts (figures
+    # only: comments are read period by period).
     results.trend = [
         (
             each,
             results.groups[0]
             if each == results.period and not band
             else _results(
-                user, survey, results.groups[0].unit_code, each, None, results.question
+                user,
+                survey,
+                results.groups[0].unit_code,
+                each,
+                None,
+                results.question,
+                with_comments=False,
             ).groups[0],
         )
         for each in results.periods[-12:]
@@ -312,6 +326,8 @@ def _results(
     period: str | None,
     band: tuple[str, str] | None,
     question: str | None,
+    *,
+    with_comments: bool = True,
 ) -> SurveyResults:
     scope = scope_for(user)
     if not _viewer_may_see(user, survey, scope):
@@ -324,9 +340,6 @@ def _results(
             raise Http404("No such unit.")
     headline = _headline(survey, question)
     metric = metric_of(survey, headline)
-    if survey.audience == Audience.EMPLOYEE:
-        releases_catch_up(survey=survey)
-        survey.refresh_from_db(fields=["releases"])
     periods = _periods(survey, root)
     if survey.audience == Audience.EMPLOYEE and not period and periods:
         period = periods[-1]
@@ -357,11 +370,13 @@ def _results(
         if over:
             slices += [(key, value) for key, values in results.bands.items() for value in values]
         cells = _cells(rows, units, slices)
-        figures, comment_rules = _publications(survey, cells)
+        figures = _publication("figures", survey.min_group_size, cells)
+        comment_rules = _comment_rules(survey, cells, figures) if with_comments else None
     else:
         slices = [ALL, *([band] if band else [])]
         cells = _cells(rows, shown_units, slices)
-        figures = comment_rules = Publication(dict.fromkeys(cells, Reason.VISIBLE))
+        figures = Publication(dict.fromkeys(cells, Reason.VISIBLE))
+        comment_rules = figures if with_comments else None
     slice_ = band or ALL
     for unit in shown_units:
         cell = (unit.path, *slice_)
@@ -395,7 +410,7 @@ def _group(
     members: frozenset[Hashable],
     rows: Mapping[Any, _Row],
     figures: Publication[Cell],
-    comment_rules: Publication[Cell],
+    comment_rules: Publication[Cell] | None,
     cell: Cell,
     metric: str,
     question: Question,
@@ -425,7 +440,9 @@ def _group(
     low, high = SCALES[question.kind]
     group.distribution = scores.distribution(values, low, high)
     texts = [text for pk in members for text in rows[pk].comments]
-    if confidential and not comment_rules.visible(cell):
+    if comment_rules is None:
+        group.comments = None  # a trend's point: figures only
+    elif confidential and not comment_rules.visible(cell):
         group.comments = None
         group.comments_reason = _(
             "Comments are shown from %(k)d answers, to protect confidentiality."
