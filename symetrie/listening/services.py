@@ -18,7 +18,7 @@ from typing import Any, NamedTuple
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, F
+from django.db.models import Case, F, PositiveIntegerField, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -500,34 +500,47 @@ def responses_release_ready(*, survey: Survey, groups: Collection[tuple[int, dt.
     if not groups:
         return 0
     k = survey.min_group_size
-    pending = Response.objects.filter(survey=survey, release__isnull=True, is_complete=True)
-    counted = (
-        pending.filter(
-            unit_id__in={unit_id for unit_id, _start in groups},
-            round_start__in={start for _unit_id, start in groups},
-        )
-        .values_list("unit_id", "round_start")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
     wanted = set(groups)
+    pending: dict[tuple[int, dt.date], list[Any]] = {}
+    for pk, unit_id, start in (
+        Response.objects.filter(
+            survey=survey,
+            release__isnull=True,
+            is_complete=True,
+            unit_id__in={unit_id for unit_id, _start in wanted},
+            round_start__in={start for _unit_id, start in wanted},
+        )
+        .order_by("answered_on", "pk")
+        .values_list("pk", "unit_id", "round_start")
+    ):
+        if (unit_id, start) in wanted:
+            pending.setdefault((unit_id, start), []).append(pk)
     ready = sorted(
-        (start, unit_id, n)
-        for unit_id, start, n in counted
-        if n >= k and (unit_id, start) in wanted
+        (start, unit_id, members[: len(members) // k * k])
+        for (unit_id, start), members in pending.items()
+        if len(members) >= k
     )
     if not ready:
         return 0
+    # One statement for the whole set: each group's number by a CASE on (unit, round).
     last = _next_release(survey, len(ready))
-    released = 0
-    for number, (start, unit_id, n) in enumerate(ready, start=last - len(ready) + 1):
-        group = pending.filter(unit_id=unit_id, round_start=start)
-        size = n // k * k
-        if size < n:
-            oldest = group.order_by("answered_on", "pk").values_list("pk", flat=True)[:size]
-            group = pending.filter(pk__in=list(oldest))
-        released += group.update(release=number, release_unit_id=unit_id)
-    return released
+    number = Case(
+        *(
+            When(unit_id=unit_id, round_start=start, then=Value(last - len(ready) + index))
+            for index, (start, unit_id, _members) in enumerate(ready, start=1)
+        ),
+        output_field=PositiveIntegerField(),
+    )
+    ids = [pk for _start, _unit_id, members in ready for pk in members]
+    for first in range(0, len(ids), _IDS_PER_STATEMENT):
+        Response.objects.filter(pk__in=ids[first : first + _IDS_PER_STATEMENT]).update(
+            release=number, release_unit_id=F("unit_id")
+        )
+    return len(ids)
+
+
+# Bound parameters per statement (SQLite's limit is 32 766 since 3.32).
+_IDS_PER_STATEMENT = 10_000
 
 
 def _release_if_ready(survey: Survey, unit: Unit, round_start: dt.date) -> None:
