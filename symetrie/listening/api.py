@@ -11,7 +11,7 @@ only, the one place the confidentiality rules are applied: a suppressed group co
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, QuerySet
@@ -259,11 +259,13 @@ def surveys_results(
     period: str | None = None,
     band: str | None = None,
     question: str | None = None,
+    trend: Literal["month", "week"] = "month",
 ) -> Any:
     """Scores with their 95 % intervals for the asked unit (`unit`: a unit code; the caller's
     top unit without it) then its children, and the trend. `period`: a round or a month
     (`2025-11`); `band`: a demographic band, `tenure_band:lt1y`; `question`: a question's code
-    (the survey's headline metric without it). A group too small to protect confidentiality
+    (the survey's headline metric without it); `trend`: `month` or `week` for a customer
+    survey's trend (an employee survey's is by round). A group too small to protect confidentiality
     comes back suppressed, with its reason and no figure; a refused filter in `refusal`."""
     survey = designer.survey_get_visible_to(user=request.user, pk=id)
     try:
@@ -277,6 +279,7 @@ def surveys_results(
         period=period or None,
         band=band_filter,
         question=question or None,
+        trend=trend,
     )
     return Status(
         200,

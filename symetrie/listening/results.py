@@ -167,12 +167,17 @@ def metric_of(survey: Survey, question: Question) -> str:
 
 def _period_filter(survey: Survey, period: str | None) -> tuple[Q, str | None]:
     """Employee surveys: a round (its first day, or its month as YYYY-MM); customer surveys: a
-    month (YYYY-MM) or everything."""
+    month (YYYY-MM), an ISO week (YYYY-Www) or everything."""
     if not period:
         return Q(), None
     month = re.fullmatch(r"(\d{4})-(\d{2})", period)
     day = re.fullmatch(r"\d{4}-\d{2}-\d{2}", period)
+    week = re.fullmatch(r"(\d{4})-W(\d{2})", period)
     try:
+        if week and survey.audience == Audience.CUSTOMER:
+            monday = dt.date.fromisocalendar(int(week[1]), int(week[2]), 1)
+            following = monday + dt.timedelta(days=7)
+            return Q(answered_on__gte=monday, answered_on__lt=following), _week_of(monday)
         if month:
             start = dt.date(int(month[1]), int(month[2]), 1)
         elif day:
@@ -211,7 +216,14 @@ def _rows(survey: Survey, root: Unit, where: Q, question: Question) -> dict[Any,
     }
 
 
-def _periods(survey: Survey, root: Unit) -> list[str]:
+def _week_of(day: dt.date) -> str:
+    year, week, _weekday = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def _periods(survey: Survey, root: Unit, by: str = "month") -> list[str]:
+    """The periods with answers: rounds for employee surveys; months, or ISO weeks, for
+    customer surveys."""
     responses = Response.objects.released().filter(
         survey=survey, release_unit__path__startswith=root.path
     )
@@ -219,6 +231,8 @@ def _periods(survey: Survey, root: Unit) -> list[str]:
         starts = responses.values_list("round_start", flat=True).distinct()
         return sorted({start.isoformat() for start in starts})
     days = responses.values_list("answered_on", flat=True).distinct()
+    if by == "week":
+        return sorted({_week_of(day) for day in days})
     return sorted({day.strftime("%Y-%m") for day in days})
 
 
@@ -291,12 +305,17 @@ def survey_results_for(
     period: str | None = None,
     band: tuple[str, str] | None = None,
     question: str | None = None,
+    trend: str = "month",
 ) -> SurveyResults:
-    """The results this viewer may see (see the module's docstring)."""
+    """The results this viewer may see (see the module's docstring). `trend`: "month" or
+    "week" for a customer survey's trend (an employee survey's trend is by round)."""
     if survey.audience == Audience.EMPLOYEE:
         releases_catch_up(survey=survey)
         survey.refresh_from_db(fields=["releases"])
     results = _results(user, survey, unit_code, period, band, question)
+    points = results.periods
+    if survey.audience == Audience.CUSTOMER and trend == "week":
+        points = _periods(survey, _viewer_root(scope_for(user), survey), by="week")
     # The trend: the asked unit in each period, each under its own period's verdicts (figures
     # only: comments are read period by period).
     results.trend = [
@@ -314,7 +333,7 @@ def survey_results_for(
                 with_comments=False,
             ).groups[0],
         )
-        for each in results.periods[-12:]
+        for each in points[-12:]
     ]
     return results
 

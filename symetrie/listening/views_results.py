@@ -20,6 +20,9 @@ class ResultsFilterForm(forms.Form):
     period = forms.CharField(required=False, max_length=10)
     band = forms.RegexField(regex=r"^[a-z0-9_]+_band:[A-Za-z0-9_.-]+$", required=False)
     question = forms.SlugField(required=False, max_length=40)
+    trend = forms.ChoiceField(
+        required=False, choices=[("month", _("By month")), ("week", _("By week"))]
+    )
 
     def band_filter(self) -> tuple[str, str] | None:
         raw = self.cleaned_data.get("band") or ""
@@ -60,6 +63,7 @@ def survey_results(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         period=form.cleaned_data["period"] or None,
         band=form.band_filter(),
         question=form.cleaned_data["question"] or None,
+        trend=form.cleaned_data["trend"] or "month",
     )
     context = {
         "survey": survey,
@@ -67,6 +71,7 @@ def survey_results(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         "asked": found.groups[0],
         "children": found.groups[1:],
         "band": form.cleaned_data.get("band") or "",
+        "trend": form.cleaned_data.get("trend") or "month",
         "metric_label": _("eNPS")
         if found.metric == "nps" and survey.is_confidential_audience
         else METRIC_LABELS.get(found.metric, found.metric),

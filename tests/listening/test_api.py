@@ -293,6 +293,6 @@ def test_openapi_lists_the_survey_endpoints(db):
         "/api/surveys/{id}/results": ["get"],
     }
     params = [p["name"] for p in paths["/api/surveys/{id}/results"]["get"]["parameters"]]
-    assert params == ["id", "unit", "period", "band", "question"]
+    assert params == ["id", "unit", "period", "band", "question", "trend"]
     listed = [p["name"] for p in paths["/api/surveys"]["get"]["parameters"]]
     assert listed == ["audience", "kind", "status", "limit", "offset"]

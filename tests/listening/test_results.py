@@ -190,3 +190,27 @@ def test_customer_results_show_small_groups_since_customers_are_not_employees(
     lille = group(results, "AG-LIL")
     assert (lille.n, lille.score) == (3, 33.3)
     assert lille.comments == ["Conseiller très disponible"] * 3
+
+
+def test_a_customer_survey_trends_by_month_or_by_week(
+    nps_survey: Survey, org: Any, lead: Employee
+) -> None:
+    # Two answers in the ISO week 2026-W44 (Mon 26 Oct), one in W45, all in... two months.
+    monday = dt.datetime(2026, 10, 26, 12, 0, tzinfo=dt.UTC)
+    answer(nps_survey, org.lille, 10, at=monday)
+    answer(nps_survey, org.lille, 2, at=monday + dt.timedelta(days=5))  # Saturday 31 October
+    answer(nps_survey, org.lille, 9, at=monday + dt.timedelta(days=7))  # Monday 2 November
+    weekly = survey_results_for(user=lead.user, survey=nps_survey, unit_code="AG-LIL", trend="week")
+    assert [(label, g.n, g.score) for label, g in weekly.trend] == [
+        ("2026-W44", 2, 0.0),
+        ("2026-W45", 1, 100.0),
+    ]
+    monthly = survey_results_for(user=lead.user, survey=nps_survey, unit_code="AG-LIL")
+    assert [(label, g.n, g.score) for label, g in monthly.trend] == [
+        ("2026-10", 2, 0.0),
+        ("2026-11", 1, 100.0),
+    ]
+    one_week = survey_results_for(
+        user=lead.user, survey=nps_survey, unit_code="AG-LIL", period="2026-W45"
+    )
+    assert (one_week.period, one_week.groups[0].n) == ("2026-W45", 1)
