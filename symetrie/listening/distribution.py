@@ -336,15 +336,8 @@ def invitations_send(*, limit: int | None = None, now: dt.datetime | None = None
     """Send up to `limit` (`BATCH_SIZE`) invitation e-mails that are due, oldest first; `more`
     says whether some are left for the next run."""
     now = now or timezone.now()
-    limit = BATCH_SIZE if limit is None else limit
-    counts = SendCounts()
-    pending = _due_emails(now)
-    connection = mail.get_connection()
-    for pk in pending[:limit]:
-        if _send_one(pk, now=now, reminder=False, connection=connection):
-            counts.invitations += 1
-    counts.more = len(pending) > limit
-    return counts
+    sent, more = _send_due(_due_emails(now), limit=limit, now=now, reminder=False)
+    return SendCounts(invitations=sent, more=more)
 
 
 def _due_reminders(now: dt.datetime) -> list[int]:
@@ -374,15 +367,23 @@ def reminders_send(*, limit: int | None = None, now: dt.datetime | None = None) 
     after each reminder), at most `max_reminders` times; never someone who answered or opted
     out."""
     now = now or timezone.now()
+    sent, more = _send_due(_due_reminders(now), limit=limit, now=now, reminder=True)
+    return SendCounts(reminders=sent, more=more)
+
+
+def _send_due(
+    pending: list[int], *, limit: int | None, now: dt.datetime, reminder: bool
+) -> tuple[int, bool]:
+    """Send up to `limit` of the due e-mails over one connection: how many went, and whether
+    some are left for the next run (the throttle)."""
     limit = BATCH_SIZE if limit is None else limit
-    counts = SendCounts()
-    pending = _due_reminders(now)
     connection = mail.get_connection()
-    for pk in pending[:limit]:
-        if _send_one(pk, now=now, reminder=True, connection=connection):
-            counts.reminders += 1
-    counts.more = len(pending) > limit
-    return counts
+    sent = sum(
+        1
+        for pk in pending[:limit]
+        if _send_one(pk, now=now, reminder=reminder, connection=connection)
+    )
+    return sent, len(pending) > limit
 
 
 # ---------------------------------------------------------------- links and QR codes

@@ -25,7 +25,18 @@ CHOICE_KINDS = (QuestionKind.SINGLE, QuestionKind.MULTIPLE)
 LANGUAGE_CHOICES = [("fr", _("French")), ("en", _("English"))]
 
 
-class SurveyCreateForm(forms.Form):
+class TitlesMixin(forms.Form):
+    """A survey's title in each language, from the fields `title_fr` and `title_en`."""
+
+    def title(self) -> dict[str, str]:
+        return {
+            language: self.cleaned_data[f"title_{language}"]
+            for language in ("fr", "en")
+            if self.cleaned_data.get(f"title_{language}")
+        }
+
+
+class SurveyCreateForm(TitlesMixin):
     """A new survey from a ready-made template."""
 
     kind = forms.ChoiceField(label=_("Template"), choices=SurveyKind.choices)
@@ -69,13 +80,6 @@ class SurveyCreateForm(forms.Form):
         if Survey.objects.filter(external_id=data.get("external_id", "")).exists():
             self.add_error("external_id", _("A survey already has this reference."))
         return data
-
-    def title(self) -> dict[str, str]:
-        return {
-            language: self.cleaned_data[f"title_{language}"]
-            for language in ("fr", "en")
-            if self.cleaned_data.get(f"title_{language}")
-        }
 
 
 class QuestionForm(forms.Form):
@@ -161,7 +165,7 @@ def question_specs(formset: Any) -> list[QuestionSpec]:
     return [form.spec() for form in kept]
 
 
-class SettingsForm(forms.Form):
+class SettingsForm(TitlesMixin):
     title_fr = forms.CharField(label=_("Title in French"), max_length=200, required=False)
     title_en = forms.CharField(label=_("Title in English"), max_length=200, required=False)
     languages = forms.MultipleChoiceField(
@@ -228,13 +232,6 @@ class SettingsForm(forms.Form):
         if changed and not self.survey.thresholds_locked and not data.get("reason", "").strip():
             self.add_error("reason", _("Say why the thresholds change: the change is audited."))
         return data
-
-    def title(self) -> dict[str, str]:
-        return {
-            language: self.cleaned_data[f"title_{language}"]
-            for language in ("fr", "en")
-            if self.cleaned_data.get(f"title_{language}")
-        }
 
 
 class AudienceFilterForm(forms.Form):
