@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils import translation
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.middleware import HtmxDetails
 
@@ -96,6 +97,10 @@ def _errors(error: ValidationError) -> dict[str, str]:
     return {key: " ".join(messages) for key, messages in error.message_dict.items()}
 
 
+# An error report (Django's, or any tool reading it) shows neither the answers posted nor the
+# local values of the answering code: it knows the token, hence the person.
+@sensitive_post_parameters()
+@sensitive_variables()
 @require_http_methods(["GET", "POST"])
 def answer(request: HttpRequest, token: str) -> HttpResponse:
     invitation = distribution.invitation_for_token(token)
@@ -129,6 +134,8 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
     return redirect(f"{reverse('listening:answer_thanks')}?lang={language}")
 
 
+@sensitive_post_parameters()
+@sensitive_variables()
 @require_POST
 def answer_save(request: HtmxHttpRequest, token: str) -> HttpResponse:
     """A customer's answers so far, saved as they go (htmx, on every change)."""

@@ -208,6 +208,27 @@ def test_an_employee_answers_a_pulse_with_no_link_to_them(pulse_survey, frontlin
     assert ConfidentialLink.objects.count() == 0
 
 
+def test_an_error_while_answering_reports_neither_the_answers_nor_the_answering_code_values(
+    pulse_survey, frontline, monkeypatch
+):
+    from django.views.debug import ExceptionReporter
+
+    _invitation, token = invite(pulse_survey, employee=frontline)
+
+    def crash(**kwargs: object) -> None:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(answering, "answer_submit", crash)
+    client = Client(raise_request_exception=False)
+    response = client.post(f"/s/{token}/", {"q_enps": "2", "q_comment": "Mon chef me harcèle"})
+    assert response.status_code == 500
+    request = response.wsgi_request
+    report = ExceptionReporter(request, *response.exc_info).get_traceback_text()
+    assert "Mon chef me harcèle" not in report
+    assert "q_enps" not in report or "********" in report
+    assert Response.objects.count() == 0
+
+
 def test_a_confidential_survey_offers_to_be_contacted_by_hr(org, frontline):
     survey = services.survey_create(
         external_id="EXIT",
