@@ -25,6 +25,7 @@ import csv
 import datetime as dt
 import os
 import random
+import resource
 import sqlite3
 import statistics
 import subprocess
@@ -194,6 +195,7 @@ def env_for(database_url: str) -> dict[str, str]:
 
 def symetrie(database_url: str, *args: str, check: bool = True) -> float:
     """Run `symetrie ARGS` as a user would; returns the wall time in seconds."""
+    before = _children_cpu()
     started = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-m", "symetrie", *args],
@@ -203,11 +205,22 @@ def symetrie(database_url: str, *args: str, check: bool = True) -> float:
         text=True,
     )
     elapsed = time.perf_counter() - started
+    cpu = _children_cpu() - before
     if check and done.returncode != 0:
         sys.exit(f"symetrie {' '.join(args)} failed ({done.returncode}):\n{done.stderr}")
     if args and args[0] == "import":
-        print(f"    symetrie {' '.join(args[1:3])}: {done.stdout.strip()}  ({elapsed:.1f} s)")
+        print(
+            f"    symetrie {' '.join(args[1:3])}: {done.stdout.strip()}  ({elapsed:.1f} s, "
+            f"{cpu:.1f} s of CPU in the command)"
+        )
     return elapsed
+
+
+def _children_cpu() -> float:
+    """CPU seconds (user + system) of the finished child processes: unlike wall time, hardly
+    moved by other work on a shared machine."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def median_of(runs: int, measure: Callable[[], float]) -> tuple[float, list[float]]:
@@ -310,6 +323,7 @@ def bench_sqlite(path: Path, data: Path, customers: Path, runs: int) -> dict[str
         )
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         started = time.perf_counter()
+        cpu = time.process_time()
         with data.open(newline="", encoding="utf-8") as handle:
             reader = csv.reader(handle)
             next(reader)
@@ -321,6 +335,7 @@ def bench_sqlite(path: Path, data: Path, customers: Path, runs: int) -> dict[str
             )
             conn.execute("COMMIT")
         elapsed = time.perf_counter() - started
+        print(f"    reference CPU: {time.process_time() - cpu:.1f} s")
         conn.close()
         return elapsed
 

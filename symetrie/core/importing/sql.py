@@ -687,5 +687,11 @@ def _prepared(model_field: Field[Any, Any], value: Any) -> Any:
 
 
 def _sqlite_datetime(value: dt.datetime) -> str:
-    # As Django stores it on SQLite: naive UTC, "YYYY-MM-DD HH:MM:SS[.ffffff]".
-    return value.astimezone(dt.UTC).isoformat(" ")[:-6]  # without "+00:00"
+    # As Django stores it on SQLite: naive UTC, "YYYY-MM-DD HH:MM:SS[.ffffff]". (The wall
+    # time minus its offset, made naive by combine: a third cheaper than astimezone.)
+    offset = value.utcoffset()
+    utc = value - offset if offset else value
+    return _combine(utc, utc.time()).isoformat(" ")
+
+
+_combine = dt.datetime.combine

@@ -12,7 +12,6 @@ from django.forms import BoundField
 from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext
 
 from symetrie.customers import normalise
 from symetrie.customers.models import Channel, Identity, IdentityType, Interaction
@@ -86,7 +85,7 @@ def quick_field(field: BoundField) -> SafeString:
     suffix = field.field.label_suffix
     suffix = field.form.label_suffix if suffix is None else suffix
     label = field.label
-    if suffix and label and label[-1] not in gettext(":?.!"):
+    if suffix and label and label[-1] not in ":?.!":  # as label_tag (the same in fr and en)
         label = format_html("{}{}", label, suffix)
     tag = format_html('<label for="{}">{}</label>', field.id_for_label, label) if label else ""
     errors = str(field.errors) if field.errors else ""
