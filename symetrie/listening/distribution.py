@@ -27,20 +27,21 @@ import datetime as dt
 import hashlib
 import logging
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 from django.conf import settings
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from symetrie.core.audience import Audience
-from symetrie.customers.models import Customer, IdentityType, Interaction
+from symetrie.customers.models import Customer, Identity, IdentityType, Interaction
 from symetrie.listening import rounds
 from symetrie.listening.models import (
     Cadence,
@@ -113,20 +114,94 @@ def _opted_out(*, customer: Customer | None, employee: Employee | None) -> bool:
     return False
 
 
-def _recently_invited(
-    survey: Survey, *, customer: Customer | None, employee: Employee | None, now: dt.datetime
-) -> bool:
-    """Whether the person had an invitation that counts against the cooldown."""
+class Skip(StrEnum):
+    """Why a person gets no invitation: the over-solicitation and consent rules."""
+
+    OPTED_OUT = "opted_out"
+    NO_CONSENT = "no_consent"
+    NO_EMAIL = "no_email"
+    COOLDOWN = "cooldown"
+
+
+def _recent_invitations(survey: Survey, *, now: dt.datetime) -> QuerySet[Invitation]:
+    """The invitations that count against the cooldown of `survey` at `now` (anyone's)."""
     since = now - dt.timedelta(days=survey.cooldown_days)
     recent = Invitation.objects.filter(
         survey__audience=survey.audience, created_at__gte=since
     ).exclude(survey__kind__in=LIFECYCLE_KINDS)
-    recent = recent.filter(customer=customer) if customer else recent.filter(employee=employee)
     if survey.cadence != Cadence.NONE:
         start = rounds.round_start(survey, timezone.localdate(now))
         round_began = timezone.make_aware(dt.datetime.combine(start, dt.time.min))
         recent = recent.exclude(survey=survey, created_at__lt=round_began)
-    return recent.exists()
+    return recent
+
+
+def _skips(
+    survey: Survey,
+    *,
+    customers: QuerySet[Customer] | None = None,
+    employees: QuerySet[Employee] | None = None,
+    channel: str,
+    now: dt.datetime,
+) -> dict[int, Skip]:
+    """The people of `customers` (or `employees`) who may not be invited to `survey` on
+    `channel`, by pk, each with the first rule that refuses them (opted out, then no consent,
+    then no e-mail address, then the cooldown). The one implementation of the rules, for one
+    person (`invitation_create`) and for a whole unit (`invitations_create_for_unit`): a few
+    queries whatever the number of people."""
+    skips: dict[int, Skip] = {}
+
+    def refuse(pks: Any, reason: Skip) -> None:
+        for pk in pks:
+            skips.setdefault(pk, reason)
+
+    emailed = channel in EMAILED
+    if customers is not None:
+        opted_out = OptOut.objects.filter(customer__in=customers)
+        refuse(opted_out.values_list("customer_id", flat=True), Skip.OPTED_OUT)
+        if emailed:
+            no_consent = customers.filter(consent_email=False)
+            refuse(no_consent.values_list("pk", flat=True), Skip.NO_CONSENT)
+            with_email = Identity.objects.filter(type=IdentityType.EMAIL).values("customer_id")
+            no_email = customers.exclude(pk__in=with_email)
+            refuse(no_email.values_list("pk", flat=True), Skip.NO_EMAIL)
+        recent = _recent_invitations(survey, now=now).filter(customer__in=customers)
+        person = "customer_id"
+    elif employees is not None:
+        opted_out = OptOut.objects.filter(employee__in=employees)
+        refuse(opted_out.values_list("employee_id", flat=True), Skip.OPTED_OUT)
+        if emailed:
+            no_email = employees.filter(Q(user__email="") | Q(user__email__isnull=True))
+            refuse(no_email.values_list("pk", flat=True), Skip.NO_EMAIL)
+        recent = _recent_invitations(survey, now=now).filter(employee__in=employees)
+        person = "employee_id"
+    else:
+        return skips
+    if survey.kind not in LIFECYCLE_KINDS:
+        refuse(recent.values_list(person, flat=True).distinct(), Skip.COOLDOWN)
+    return skips
+
+
+def _skip_message(survey: Survey, reason: Skip) -> str:
+    if reason == Skip.OPTED_OUT:
+        return _("This person asked to receive no surveys.")
+    if reason == Skip.NO_CONSENT:
+        return _("This customer did not agree to receive e-mails.")
+    if reason == Skip.NO_EMAIL:
+        return _("This person has no e-mail address.")
+    return _("This person was already invited to a survey in the last %(days)d days.") % {
+        "days": survey.cooldown_days
+    }
+
+
+def _language_for(survey: Survey, language: str | None) -> str:
+    language = language or settings.LANGUAGE_CODE
+    return language if language in survey.languages else survey.languages[0]
+
+
+def _check_survey_open(survey: Survey) -> None:
+    if survey.status != SurveyStatus.OPEN:
+        raise ValidationError({"survey": _("This survey is not open.")})
 
 
 @transaction.atomic
@@ -146,8 +221,7 @@ def invitation_create(
     naming the person's field when the person opted out, was invited to a survey of their
     audience within `survey.cooldown_days`, or cannot be reached on the channel."""
     now = now or timezone.now()
-    if survey.status != SurveyStatus.OPEN:
-        raise ValidationError({"survey": _("This survey is not open.")})
+    _check_survey_open(survey)
     if channel not in InvitationChannel.values:
         raise ValidationError({"channel": _("Unknown channel.")})
     if customer is not None and employee is not None:
@@ -167,40 +241,23 @@ def invitation_create(
         )
     ):
         raise ValidationError({person_field: _("Say whom to invite.")})
+    skip: Skip | None = None
     if customer is not None:
         # The person's row is the lock that makes the cooldown hold under concurrent triggers.
         customer = Customer.objects.select_for_update().get(pk=customer.pk)
         unit = unit or customer.home_unit
         language = language or customer.language
+        people = Customer.objects.filter(pk=customer.pk)
+        skip = _skips(survey, customers=people, channel=channel, now=now).get(customer.pk)
     elif employee is not None:
         employee = Employee.objects.select_for_update().select_related("user").get(pk=employee.pk)
         unit = unit or employee.unit
+        staff = Employee.objects.filter(pk=employee.pk)
+        skip = _skips(survey, employees=staff, channel=channel, now=now).get(employee.pk)
     if unit is None:
         raise ValidationError({"unit": _("Say which unit the answer will count for.")})
-    if customer is not None or employee is not None:
-        if _opted_out(customer=customer, employee=employee):
-            raise ValidationError({person_field: _("This person asked to receive no surveys.")})
-        if channel in EMAILED:
-            if customer is not None and not customer.consent_email:
-                raise ValidationError(
-                    {person_field: _("This customer did not agree to receive e-mails.")}
-                )
-            if not _email_of(customer=customer, employee=employee):
-                raise ValidationError({person_field: _("This person has no e-mail address.")})
-        if survey.kind not in LIFECYCLE_KINDS and _recently_invited(
-            survey, customer=customer, employee=employee, now=now
-        ):
-            raise ValidationError(
-                {
-                    person_field: _(
-                        "This person was already invited to a survey in the last %(days)d days."
-                    )
-                    % {"days": survey.cooldown_days}
-                }
-            )
-    language = language or settings.LANGUAGE_CODE
-    if language not in survey.languages:
-        language = survey.languages[0]
+    if skip is not None:
+        raise ValidationError({person_field: _skip_message(survey, skip)})
     token = new_token()
     invitation = Invitation.objects.create(
         survey=survey,
@@ -209,7 +266,7 @@ def invitation_create(
         employee=employee,
         unit=unit,
         channel=channel,
-        language=language,
+        language=_language_for(survey, language),
         trigger_ref=trigger_ref[:80],
         created_at=now,
         expires_at=now + dt.timedelta(days=survey.link_valid_days),
@@ -217,6 +274,98 @@ def invitation_create(
     if channel in EMAILED:
         transaction.on_commit(_enqueue_sending)
     return invitation, token
+
+
+@dataclass
+class InviteCounts:
+    """What inviting a unit did: how many were invited, and how many skipped, by rule."""
+
+    invited: int = 0
+    skipped: dict[Skip, int] = field(default_factory=dict)
+
+    @property
+    def skipped_total(self) -> int:
+        return sum(self.skipped.values())
+
+
+def _unit_within_survey(survey: Survey, unit: Unit | None) -> Unit | None:
+    """The unit to invite: `unit`, or the survey's own (None: the whole company); a unit
+    outside the survey's is refused (its answers would count outside the survey's results)."""
+    if unit is None:
+        return survey.unit
+    if survey.unit is not None and not unit.is_within(survey.unit):
+        message = _("This survey is for %(unit)s: choose a unit inside it.")
+        raise ValidationError({"unit": message % {"unit": survey.unit.name}})
+    return unit
+
+
+@transaction.atomic
+def invitations_create_for_unit(
+    *,
+    survey: Survey,
+    unit: Unit | None,
+    segment: str = "",
+    now: dt.datetime | None = None,
+) -> InviteCounts:
+    """Invite by e-mail everyone of `unit`'s subtree (None: the whole company) to `survey`:
+    for an employee survey its active employees, for a customer survey the customers whose
+    home unit is in it (only those of `segment`, if given). The rules of `invitation_create`
+    (`_skips`), checked for all at once; the invitations made in one `bulk_create`; the
+    e-mails sent by the throttled task, queued after the commit."""
+    now = now or timezone.now()
+    _check_survey_open(survey)
+    unit = _unit_within_survey(survey, unit)
+    customers: QuerySet[Customer] | None = None
+    employees: QuerySet[Employee] | None = None
+    if survey.audience == Audience.CUSTOMER:
+        customers = Customer.objects.filter(home_unit__isnull=False)
+        if unit is not None:
+            customers = customers.filter(home_unit__path__startswith=unit.path)
+        if segment:
+            customers = customers.filter(segment=segment)
+        # Locked in pk order, as `invitation_create` locks one: the cooldown holds under
+        # concurrent triggers.
+        people = list(
+            customers.select_for_update(of=("self",))
+            .order_by("pk")
+            .values_list("pk", "home_unit_id", "language")
+        )
+    else:
+        employees = Employee.objects.active_on(timezone.localdate(now))
+        if unit is not None:
+            employees = employees.filter(unit__path__startswith=unit.path)
+        people = [
+            (pk, unit_id, None)
+            for pk, unit_id in employees.select_for_update(of=("self",))
+            .order_by("pk")
+            .values_list("pk", "unit_id")
+        ]
+    skips = _skips(
+        survey, customers=customers, employees=employees, channel=InvitationChannel.EMAIL, now=now
+    )
+    person = "customer_id" if customers is not None else "employee_id"
+    expires_at = now + dt.timedelta(days=survey.link_valid_days)
+    invitations = [
+        Invitation(
+            survey=survey,
+            token_hash=token_hash(new_token()),  # replaced when the e-mail goes out
+            unit_id=unit_id,
+            channel=InvitationChannel.EMAIL,
+            language=_language_for(survey, language),
+            created_at=now,
+            expires_at=expires_at,
+            **{person: pk},
+        )
+        for pk, unit_id, language in people
+        if pk not in skips
+    ]
+    Invitation.objects.bulk_create(invitations, batch_size=1000)
+    if invitations:
+        transaction.on_commit(_enqueue_sending)
+    counts = InviteCounts(invited=len(invitations))
+    for reason in skips.values():
+        counts.skipped[reason] = counts.skipped.get(reason, 0) + 1
+    return counts
 
 
 def _enqueue_sending() -> None:
@@ -395,6 +544,35 @@ def survey_link_create(*, survey: Survey, unit: Unit) -> SurveyLink:
     if survey.status == SurveyStatus.CLOSED:
         raise ValidationError({"survey": _("This survey is closed.")})
     return SurveyLink.objects.create(survey=survey, unit=unit, slug=secrets.token_urlsafe(12))
+
+
+@transaction.atomic
+def survey_link_deactivate(*, link: SurveyLink) -> SurveyLink:
+    """Stop a printed link (and its QR code): a visit then finds nothing (404), and the
+    invitations already opened through it stay valid."""
+    locked = SurveyLink.objects.select_for_update().get(pk=link.pk)
+    if locked.is_active:
+        locked.is_active = False
+        locked.save(update_fields=["is_active"])
+    link.is_active = False
+    return locked
+
+
+def survey_links(*, survey: Survey) -> QuerySet[SurveyLink]:
+    """A survey's printed links, newest first, with their units."""
+    return survey.links.select_related("unit").order_by("-created_at", "-pk")
+
+
+def link_url(slug: str) -> str:
+    """The absolute address of a printed link (`SITE_URL`, read now)."""
+    base = str(settings.SITE_URL).rstrip("/")
+    return base + reverse("listening:link_visit", args=[slug])
+
+
+def customer_segments() -> list[str]:
+    """The customers' segments, for the filter of an e-mail invitation."""
+    segments = Customer.objects.exclude(segment="").values_list("segment", flat=True)
+    return list(segments.distinct().order_by("segment"))
 
 
 def survey_link_visit(*, slug: str, qr: bool = False) -> str | None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -20,6 +22,7 @@ from symetrie.listening.models import (
 )
 from symetrie.listening.services import QuestionSpec
 from symetrie.listening.survey_templates import CES_SCALES
+from symetrie.org.models import Unit
 
 CHOICE_KINDS = (QuestionKind.SINGLE, QuestionKind.MULTIPLE)
 LANGUAGE_CHOICES = [("fr", _("French")), ("en", _("English"))]
@@ -240,3 +243,67 @@ class AudienceFilterForm(forms.Form):
         choices=[("", _("Both audiences")), *Audience.choices],
         required=False,
     )
+
+
+def units_for(survey: Survey) -> Callable[[], list[Unit]]:
+    """The units a survey may be sent to (the tree under its own unit, or every unit), read
+    once however many forms of the page list them."""
+    units = Unit.objects.order_by("path")
+    if survey.unit is not None:
+        units = units.subtree_of(survey.unit)
+    return functools.cache(lambda: list(units))
+
+
+class _UnitForm(forms.Form):
+    """A form with a `unit` picked from the tree, each indented by its depth (keyboard: type
+    its name)."""
+
+    unit = forms.ChoiceField(label=_("Unit"))
+
+    def __init__(self, *args: Any, units: Callable[[], list[Unit]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._units = units
+        self.fields["unit"].error_messages["invalid_choice"] = _("Choose a unit from the list.")
+
+    def _unit_choices(self) -> list[tuple[str, str]]:
+        return [(str(unit.pk), "\u00a0\u00a0" * unit.depth + str(unit)) for unit in self._units()]
+
+    def clean_unit(self) -> Unit | None:
+        value = self.cleaned_data["unit"]
+        return next((unit for unit in self._units() if str(unit.pk) == value), None)
+
+
+class InviteForm(_UnitForm):
+    """Invite a unit's people by e-mail (`distribution.invitations_create_for_unit`)."""
+
+    segment = forms.ChoiceField(
+        label=_("Segment"),
+        required=False,
+        help_text=_("Only the customers of this segment."),
+    )
+
+    def __init__(
+        self, *args: Any, survey: Survey, segments: Callable[[], list[str]], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, prefix="invite", **kwargs)
+        unit: Any = self.fields["unit"]
+        unit.required = False
+        unit.help_text = _("Everyone of the unit and of the units under it.")
+        whole = str(survey.unit) if survey.unit is not None else _("The whole company")
+        # Callables: the units and segments are read only when the form is shown or checked.
+        unit.choices = lambda: [("", whole), *self._unit_choices()]
+        if survey.audience == Audience.CUSTOMER:
+            segment: Any = self.fields["segment"]
+            segment.choices = lambda: [("", _("Every segment")), *((s, s) for s in segments())]
+        else:
+            del self.fields["segment"]
+
+
+class LinkForm(_UnitForm):
+    """A printed link and its QR code for one unit (`distribution.survey_link_create`)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, prefix="link", **kwargs)
+        unit: Any = self.fields["unit"]
+        unit.help_text = _("The answers given through the link count for this unit.")
+        unit.choices = self._unit_choices

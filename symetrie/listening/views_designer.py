@@ -3,36 +3,44 @@
 The list of surveys (both audiences), a new survey from a template, its questions (added,
 removed, reordered, edited in French and English; a question already answered gets a new
 version, by `services.survey_questions_set`), its settings (thresholds audited and locked once
-open, the audit trail shown), opening and closing. htmx requests get the part of the page they
-change (`"listening/designer/survey.html#questions"`); without JavaScript every form posts and
-redirects.
+open, the audit trail shown), opening and closing, and its distribution (e-mails to everyone
+of a unit, printed links and their QR codes, by `distribution`). htmx requests get the part of
+the page they change (`"listening/designer/survey.html#questions"`); without JavaScript every
+form posts and redirects.
 """
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
-from django.urls import URLPattern, path
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from symetrie.core.audience import Audience
 from symetrie.core.http import HtmxHttpRequest
-from symetrie.listening import designer, services, views_export
+from symetrie.listening import designer, distribution, services, views_export
+from symetrie.listening.distribution import InviteCounts, Skip
 from symetrie.listening.forms_designer import (
     AudienceFilterForm,
+    InviteForm,
+    LinkForm,
     QuestionForm,
     QuestionFormSet,
     SettingsForm,
     SurveyCreateForm,
     question_specs,
+    units_for,
 )
-from symetrie.listening.models import Survey
+from symetrie.listening.models import Survey, SurveyLink
 from symetrie.listening.survey_templates import survey_create_from_template
 
 LIST = "listening/designer/list.html"
@@ -111,6 +119,7 @@ def _survey_context(
         "threshold_changes": survey.threshold_changes.select_related("changed_by"),
         "is_employee": survey.audience == Audience.EMPLOYEE,
         "section": "surveys",
+        **_distribution_context(survey),
     }
 
 
@@ -190,6 +199,156 @@ def survey_status(request: HtmxHttpRequest, pk: int, action: str) -> HttpRespons
     return redirect("listening:designer_survey", pk=survey.pk)
 
 
+# ---------------------------------------------------------------- distribution
+
+
+def _distribution_context(
+    survey: Survey,
+    *,
+    invite_form: InviteForm | None = None,
+    link_form: LinkForm | None = None,
+    invite_summary: str = "",
+) -> dict[str, Any]:
+    """The distribution panel; lazy, so that the other partials of the page don't pay for it."""
+    units = units_for(survey)
+    segments = functools.cache(distribution.customer_segments)
+    return {
+        "invite_form": invite_form or InviteForm(survey=survey, units=units, segments=segments),
+        "link_form": link_form or LinkForm(units=units),
+        "links": distribution.survey_links(survey=survey),
+        "site_url": str(settings.SITE_URL).rstrip("/"),
+        "invite_summary": invite_summary,
+    }
+
+
+def invite_summary(counts: InviteCounts, *, survey: Survey) -> str:
+    """ "412 people invited; 32 skipped: 30 invited in the last 30 days, 2 opted out."""
+    text = ngettext("%(count)d person invited", "%(count)d people invited", counts.invited) % {
+        "count": counts.invited
+    }
+    if not counts.skipped_total:
+        return text + "."
+    reasons = []
+    for reason in (Skip.COOLDOWN, Skip.OPTED_OUT, Skip.NO_CONSENT, Skip.NO_EMAIL):
+        n = counts.skipped.get(reason, 0)
+        if not n:
+            continue
+        if reason == Skip.COOLDOWN:
+            reasons.append(
+                ngettext(
+                    "%(count)d invited in the last %(days)d days",
+                    "%(count)d invited in the last %(days)d days",
+                    n,
+                )
+                % {"count": n, "days": survey.cooldown_days}
+            )
+        elif reason == Skip.OPTED_OUT:
+            reasons.append(ngettext("%(count)d opted out", "%(count)d opted out", n) % {"count": n})
+        elif reason == Skip.NO_CONSENT:
+            reasons.append(
+                ngettext(
+                    "%(count)d did not agree to e-mails", "%(count)d did not agree to e-mails", n
+                )
+                % {"count": n}
+            )
+        else:
+            reasons.append(
+                ngettext(
+                    "%(count)d without an e-mail address",
+                    "%(count)d without an e-mail address",
+                    n,
+                )
+                % {"count": n}
+            )
+    skipped = _("%(count)d skipped: %(reasons)s") % {
+        "count": counts.skipped_total,
+        "reasons": ", ".join(reasons),
+    }
+    return f"{text}; {skipped}."
+
+
+def _distribution_response(
+    request: HtmxHttpRequest, survey: Survey, *, status: int = 200, **forms: Any
+) -> HttpResponse:
+    """The panel alone for htmx; the whole page (with the form's errors) otherwise."""
+    if request.htmx:
+        context = {"survey": survey, **_distribution_context(survey, **forms)}
+        return render(request, f"{SURVEY}#distribution", context, status=status)
+    context = _survey_context(request, survey)
+    context.update(_distribution_context(survey, **forms))
+    return render(request, SURVEY, context, status=status)
+
+
+def _to_panel(survey: Survey) -> HttpResponse:
+    return redirect(reverse("listening:designer_survey", args=[survey.pk]) + "#distribution")
+
+
+@login_required
+def survey_distribution(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    survey = designer.survey_get_for_designer(user=request.user, pk=pk)
+    return _distribution_response(request, survey) if request.htmx else _to_panel(survey)
+
+
+@login_required
+@require_POST
+def survey_invite(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """Invite by e-mail everyone of a unit; the counts of who was invited and who skipped."""
+    survey = designer.survey_get_for_designer(user=request.user, pk=pk)
+    form = InviteForm(
+        request.POST,
+        survey=survey,
+        units=units_for(survey),
+        segments=distribution.customer_segments,
+    )
+    if form.is_valid():
+        try:
+            counts = distribution.invitations_create_for_unit(
+                survey=survey,
+                unit=form.cleaned_data["unit"],
+                segment=form.cleaned_data.get("segment") or "",
+            )
+        except ValidationError as error:
+            _errors_into(form, error)
+        else:
+            summary = invite_summary(counts, survey=survey)
+            if not request.htmx:
+                messages.success(request, summary)
+                return _to_panel(survey)
+            return _distribution_response(request, survey, invite_summary=summary)
+    return _distribution_response(request, survey, status=422, invite_form=form)
+
+
+@login_required
+@require_POST
+def survey_link_new(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """A printed link and its QR code for a unit."""
+    survey = designer.survey_get_for_designer(user=request.user, pk=pk)
+    form = LinkForm(request.POST, units=units_for(survey))
+    if form.is_valid():
+        try:
+            distribution.survey_link_create(survey=survey, unit=form.cleaned_data["unit"])
+        except ValidationError as error:
+            _errors_into(form, error)
+        else:
+            if not request.htmx:
+                messages.success(request, _("The link is ready to print."))
+                return _to_panel(survey)
+            return _distribution_response(request, survey)
+    return _distribution_response(request, survey, status=422, link_form=form)
+
+
+@login_required
+@require_POST
+def survey_link_deactivate(request: HtmxHttpRequest, pk: int, link_pk: int) -> HttpResponse:
+    survey = designer.survey_get_for_designer(user=request.user, pk=pk)
+    link = get_object_or_404(SurveyLink, pk=link_pk, survey=survey)
+    distribution.survey_link_deactivate(link=link)
+    if not request.htmx:
+        messages.success(request, _("The link is deactivated."))
+        return _to_panel(survey)
+    return _distribution_response(request, survey)
+
+
 urlpatterns: list[URLPattern] = [
     path("surveys/designer/", survey_list, name="designer"),
     path("surveys/designer/new/", survey_new, name="designer_new"),
@@ -204,6 +363,18 @@ urlpatterns: list[URLPattern] = [
         survey_status,
         {"action": "close"},
         name="designer_close",
+    ),
+    path(
+        "surveys/designer/<int:pk>/distribution/",
+        survey_distribution,
+        name="designer_distribution",
+    ),
+    path("surveys/designer/<int:pk>/invite/", survey_invite, name="designer_invite"),
+    path("surveys/designer/<int:pk>/links/", survey_link_new, name="designer_link_new"),
+    path(
+        "surveys/designer/<int:pk>/links/<int:link_pk>/deactivate/",
+        survey_link_deactivate,
+        name="designer_link_deactivate",
     ),
     path("surveys/<int:pk>/results.csv", views_export.results_csv, name="results_csv"),
 ]
