@@ -171,8 +171,8 @@ def _skips(
         opted_out = OptOut.objects.filter(employee__in=employees)
         refuse(opted_out.values_list("employee_id", flat=True), Skip.OPTED_OUT)
         if emailed:
-            no_email = employees.filter(Q(user__email="") | Q(user__email__isnull=True))
-            refuse(no_email.values_list("pk", flat=True), Skip.NO_EMAIL)
+            unreachable = employees.filter(Q(user__email="") | Q(user__email__isnull=True))
+            refuse(unreachable.values_list("pk", flat=True), Skip.NO_EMAIL)
         recent = _recent_invitations(survey, now=now).filter(employee__in=employees)
         person = "employee_id"
     else:
@@ -317,6 +317,7 @@ def invitations_create_for_unit(
     unit = _unit_within_survey(survey, unit)
     customers: QuerySet[Customer] | None = None
     employees: QuerySet[Employee] | None = None
+    people: list[tuple[int, int, str | None]]
     if survey.audience == Audience.CUSTOMER:
         customers = Customer.objects.filter(home_unit__isnull=False)
         if unit is not None:

@@ -260,11 +260,10 @@ def invite_summary(counts: InviteCounts, *, survey: Survey) -> str:
                 )
                 % {"count": n}
             )
-    skipped = _("%(count)d skipped: %(reasons)s") % {
-        "count": counts.skipped_total,
-        "reasons": ", ".join(reasons),
-    }
-    return f"{text}; {skipped}."
+    total = counts.skipped_total
+    skipped = ngettext("%(count)d skipped: %(reasons)s", "%(count)d skipped: %(reasons)s", total)
+    skipped %= {"count": total, "reasons": ", ".join(reasons)}
+    return _("%(invited)s; %(skipped)s.") % {"invited": text, "skipped": skipped}
 
 
 def _distribution_response(

@@ -19,6 +19,7 @@ from symetrie.customers.services import customer_create, identity_add
 from symetrie.listening import distribution, services
 from symetrie.listening.distribution import InviteCounts, Skip
 from symetrie.listening.models import Invitation, OptOut, Survey, SurveyLink
+from symetrie.listening.views_designer import invite_summary
 from symetrie.org.models import Unit
 from tests.conftest import Org, client_for
 from tests.listening.conftest import NPS_QUESTIONS, PULSE_QUESTIONS
@@ -417,3 +418,16 @@ def test_the_survey_page_shows_the_panel(lea, pulse_survey, staff):
     assert "Every active employee of the unit" in page
     assert 'id="id_invite-segment"' not in page  # segments are the customers'
     assert '<option value="" selected>The whole company</option>' in page
+
+
+def test_the_counts_read_well_in_both_languages(nps_survey):
+    counts = InviteCounts(invited=412, skipped={Skip.COOLDOWN: 30, Skip.OPTED_OUT: 2})
+    assert invite_summary(counts, survey=nps_survey) == (
+        "412 people invited; 32 skipped: 30 invited in the last 30 days, 2 opted out."
+    )
+    with translation.override("fr"):
+        assert invite_summary(counts, survey=nps_survey) == (
+            "412 personnes invitées ; 32 non invitées : 30 déjà invitées ces 30 derniers "
+            "jours, 2 ne veulent plus d'enquêtes."
+        )
+    assert invite_summary(InviteCounts(invited=1), survey=nps_survey) == "1 person invited."
