@@ -194,7 +194,9 @@ def _qr(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
 
     if not SurveyLink.objects.filter(slug=slug).exists():
         raise Http404("No such link.")
-    url = request.build_absolute_uri(reverse("listening:link_visit", args=[slug])) + "?src=qr"
+    # The public address (SITE_URL), not the one the lead downloaded the code from: a code is
+    # printed for customers, who cannot reach an internal host name.
+    url = distribution.link_url(slug) + "?src=qr"
     content_type = "image/png" if kind == "png" else "image/svg+xml"
     return HttpResponse(distribution.qr_code(url=url, kind=kind), content_type=content_type)
 

@@ -381,7 +381,8 @@ def test_an_inactive_link_is_not_found(nps_survey, org):
     assert Invitation.objects.count() == 0
 
 
-def test_the_qr_code_comes_as_png_and_svg(nps_survey, org):
+def test_the_qr_code_comes_as_png_and_svg(nps_survey, org, settings):
+    settings.SITE_URL = "https://avis.banque.example"
     link = distribution.survey_link_create(survey=nps_survey, unit=org.lille)
     png = Client().get(f"/s/l/{link.slug}/qr.png")
     assert png["Content-Type"] == "image/png"
@@ -391,7 +392,8 @@ def test_the_qr_code_comes_as_png_and_svg(nps_survey, org):
     text = svg.content.decode()
     assert text.startswith("<?xml")
     assert "<svg" in text and text.rstrip().endswith("</svg>")
-    assert f"/s/l/{link.slug}/?src=qr" in text  # the title names the link it encodes
+    # The title names the link it encodes: the public address, whoever downloaded it.
+    assert f"https://avis.banque.example/s/l/{link.slug}/?src=qr" in text
     assert Client().get("/s/l/nope/qr.png").status_code == 404
 
 
