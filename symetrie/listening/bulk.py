@@ -73,6 +73,9 @@ class ResponseRecord(NamedTuple):
     bands: dict[str, str]
 
 
+_UNSET = uuid.UUID(int=0)
+
+
 @dataclass
 class _Row:
     """A checked row, ready to be written."""
@@ -88,7 +91,7 @@ class _Row:
     bands: dict[str, str]
     customer_id: int | None
     answers: list[AnswerValue]
-    id: uuid.UUID | None = None  # the existing response's
+    id: uuid.UUID = _UNSET  # set when written, or the existing response's
 
 
 class _Stored(NamedTuple):
@@ -246,8 +249,10 @@ def _stored(surveys: Iterable[Survey], keys: Sequence[str]) -> dict[tuple[int, s
     ).values_list("response_id", "code", "number", "choices", "text"):
         answers.setdefault(response_id, {})[code] = (number, choices, text)
     return {
-        (survey, key): _Stored(pk, *values, answers.get(pk, {}))
-        for survey, key, pk, *values in rows
+        (survey, key): _Stored(
+            pk, unit, language, day, bands, release, customer, answers.get(pk, {})
+        )
+        for survey, key, pk, unit, language, day, bands, release, customer in rows
     }
 
 
@@ -437,7 +442,7 @@ def _sqlite_response(row: _Row) -> tuple[Any, ...]:
     """A response's values as Django stores them on SQLite (hex ids, ISO dates, JSON text)."""
     customer = row.survey.audience == Audience.CUSTOMER
     return (
-        row.id.hex if row.id else None, row.survey.pk, row.unit_id, row.language,
+        row.id.hex, row.survey.pk, row.unit_id, row.language,
         row.round_start.isoformat(), row.answered_on.isoformat(), json.dumps(row.bands), row.key,
         0 if customer else None, row.unit_id if customer else None, True,
     )  # fmt: skip
