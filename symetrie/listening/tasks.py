@@ -1,9 +1,9 @@
 """Background work of the listening engine: sending invitations and reminders by e-mail.
 
-`invitations_send_batch` sends at most `distribution.BATCH_SIZE` e-mails a run (the throttle)
-and queues itself again while some are left; each e-mail is claimed by a conditional update
-before it goes, so that nothing is sent twice. It is queued after the commit of every e-mail
-invitation; `symetrie send_surveys` (from cron) also runs it, with the reminders.
+`invitations_send_batch` sends at most `distribution.sending.BATCH_SIZE` e-mails a run (the
+throttle) and queues itself again while some are left; each e-mail is claimed by a conditional
+update before it goes, so that nothing is sent twice. It is queued after the commit of every
+e-mail invitation; `symetrie send_surveys` (from cron) also runs it, with the reminders.
 """
 
 from __future__ import annotations

@@ -273,7 +273,7 @@ def test_sending_is_throttled_and_the_task_queues_the_rest(nps_survey, org, monk
 
     from symetrie.listening import tasks
 
-    monkeypatch.setattr(distribution, "BATCH_SIZE", 2)
+    monkeypatch.setattr(distribution.sending, "BATCH_SIZE", 2)
     result = tasks.invitations_send_batch.call()
     assert result == {"invitations": 2, "reminders": 0, "more": True}
     # The rest waits for the next run, queued by the task itself.
