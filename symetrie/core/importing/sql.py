@@ -522,14 +522,14 @@ class _SQLitePlan(_Plan):
 
     def write(self, lines: Sequence[Line[Any]], result: BatchResult) -> None:
         with connection.cursor() as cursor:
-            resolved: list[tuple[int, Ref, dict[Any, Any] | None]] = []
+            resolved: list[tuple[int, Ref, dict[Any, Any] | None, int]] = []
             for index, ref, sql in self.lookups:
                 if ref.column in self.absent:
-                    resolved.append((index, ref, None))
+                    resolved.append((index, ref, None, 0))
                     continue
                 wanted = {line.record[index] for line in lines} - {None}
-                cursor.execute(sql, [json.dumps(sorted(wanted))])
-                resolved.append((index, ref, dict(cursor.fetchall())))
+                cursor.execute(sql, [json.dumps(list(wanted))])
+                resolved.append((index, ref, dict(cursor.fetchall()), len(wanted)))
             # Column by column (loops in C rather than per row in Python).
             records = [line.record for line in lines]
             columns: list[Sequence[Any]] = []
@@ -542,15 +542,16 @@ class _SQLitePlan(_Plan):
                     column = [value if value is None else adapt(value) for value in column]
                 columns.append(column)
             bad: dict[int, tuple[Ref, Any]] = {}  # position → the row's first unknown reference
-            for index, ref, ids in resolved:
+            for index, ref, ids, wanted_count in resolved:
                 if ids is None:
                     columns.append([None] * len(records))
                     continue
                 column = [record[index] for record in records]
-                found = [None if value is None else ids.get(value) for value in column]
-                for position, (value, pk) in enumerate(zip(column, found, strict=True)):
-                    if pk is None and value is not None and position not in bad:
-                        bad[position] = (ref, value)
+                found = list(map(ids.get, column))  # None stays None
+                if len(ids) < wanted_count:  # some value names nothing: find its rows
+                    for position, (value, pk) in enumerate(zip(column, found, strict=True)):
+                        if pk is None and value is not None and position not in bad:
+                            bad[position] = (ref, value)
                 columns.append(found)
             for default in self.default_values():
                 columns.append([default] * len(records))
