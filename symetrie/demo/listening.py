@@ -54,6 +54,7 @@ from symetrie.demo.customers import showcase_customer
 from symetrie.demo.org import COMPANY_NAME, R
 from symetrie.demo.tables import Clock, TableWriter, next_id, reset_sequences
 from symetrie.listening import closed_loop, distribution, rounds, services, survey_templates
+from symetrie.listening.bands import tenure_band
 from symetrie.listening.models import (
     Answer,
     Cadence,
@@ -107,18 +108,6 @@ EXIT_WEIGHTS = {"pay": 3.0, "career": 3.0, "manager": 1.5, "workload": 2.0, "bal
 
 def _tone(score: int) -> int:
     return -1 if score <= 6 else 0 if score <= 8 else 1
-
-
-def tenure_band(hire: dt.date, day: dt.date) -> str:
-    """The tenure of an employee on `day`, as the band kept with an anonymous answer."""
-    days = (day - hire).days
-    if days < 365:
-        return "lt1y"
-    if days < 3 * 365:
-        return "1to3y"
-    if days < 10 * 365:
-        return "3to10y"
-    return "gt10y"
 
 
 @dataclass

@@ -14,6 +14,7 @@ concurrent submissions with one token, exactly one records; the others are refus
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Mapping
 from typing import Any
@@ -22,7 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from symetrie.core.audience import Audience
-from symetrie.listening import closed_loop, services
+from symetrie.listening import bands, closed_loop, services
 from symetrie.listening.models import (
     CustomerLink,
     Invitation,
@@ -150,6 +151,10 @@ def answer_submit(
         previous = _draft(invitation)
         if previous is not None:
             previous.delete()
+    if employee is not None:
+        # The bands come from the employee's record, not from what the page posted.
+        day = timezone.localdate(now)
+        submission = dataclasses.replace(submission, bands=bands.employee_bands(employee, day))
     response = services.response_record(
         survey=survey,
         unit=invitation.unit,

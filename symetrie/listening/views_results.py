@@ -12,7 +12,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from symetrie.core.http import HtmxHttpRequest
-from symetrie.listening import results
+from symetrie.listening import bands, results
 
 
 class ResultsFilterForm(forms.Form):
@@ -71,6 +71,11 @@ def survey_results(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         "asked": found.groups[0],
         "children": found.groups[1:],
         "band": form.cleaned_data.get("band") or "",
+        "band_choices": [
+            (f"{key}:{value}", f"{bands.label(key)} : {bands.label(key, value)}")
+            for key, values in found.bands.items()
+            for value in values
+        ],
         "trend": form.cleaned_data.get("trend") or "month",
         "metric_label": _("eNPS")
         if found.metric == "nps" and survey.is_confidential_audience

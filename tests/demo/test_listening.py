@@ -123,7 +123,7 @@ def test_every_answer_is_one_the_survey_accepts(db, built):
             by_response[response_id][code] = value[0] if kind == "single_choice" else value
         assert len(by_response) == s.responses.count()
         for answers in by_response.values():
-            services._clean_answers(s, questions, answers)
+            services.answers_clean({q.code: q for q in questions}, answers)
 
 
 def test_customer_answers_are_linked_to_their_customer_and_invitation(db, built):

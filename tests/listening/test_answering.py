@@ -14,6 +14,7 @@ from django.utils import timezone
 from symetrie.customers.models import Customer
 from symetrie.customers.services import customer_create
 from symetrie.listening import answering, distribution, services
+from symetrie.listening.bands import tenure_band
 from symetrie.listening.models import (
     Answer,
     ConfidentialLink,
@@ -206,6 +207,18 @@ def test_an_employee_answers_a_pulse_with_no_link_to_them(pulse_survey, frontlin
     assert (response.is_complete, response.release) == (True, None)  # held back until k
     assert Participation.objects.get().employee == frontline
     assert ConfidentialLink.objects.count() == 0
+    # Félix was hired on 6 January 2020: the answer keeps only his tenure's band.
+    assert response.bands == {
+        "tenure_band": "3to10y" if timezone.localdate().year < 2030 else "gt10y"
+    }
+
+
+def test_the_bands_of_an_employee_come_from_their_record_not_from_the_page(pulse_survey, frontline):
+    _invitation, token = invite(pulse_survey, employee=frontline)
+    Client().post(f"/s/{token}/", {"q_enps": "8", "bands": "tenure_band:lt1y"})
+    assert Response.objects.get().bands == {
+        "tenure_band": tenure_band(frontline.hire_date, timezone.localdate())
+    }
 
 
 def test_an_error_while_answering_reports_neither_the_answers_nor_the_answering_code_values(
