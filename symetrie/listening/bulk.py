@@ -457,4 +457,4 @@ def surveys_catch_up(external_ids: Iterable[str], today: dt.date | None = None) 
     """At the end of an import: the rounds that are over release their leftovers."""
     surveys = Survey.objects.filter(external_id__in=list(external_ids), audience=Audience.EMPLOYEE)
     for survey in surveys.order_by("pk"):
-        services.releases_catch_up(survey=survey, today=today)
+        services.releases_catch_up(survey=survey, today=today, force=True)

@@ -166,6 +166,9 @@ class Survey(models.Model):
     )
     # How many releases of held-back answers have been made (see `Response.release`).
     releases = models.PositiveIntegerField(default=0, editable=False)
+    # The first day of the earliest round whose leftovers are not pooled yet: the rounds before
+    # it are final (see `services.releases_catch_up`).
+    pooled_until = models.DateField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
     objects = SurveyQuerySet.as_manager()

@@ -594,12 +594,19 @@ def _ancestor_chains(units: Iterable[Unit]) -> dict[int, list[int]]:
     return {unit.pk: [by_path[path] for path in unit.ancestor_paths()] for unit in units}
 
 
-def releases_catch_up(*, survey: Survey, today: dt.date | None = None) -> None:
-    """Release the leftovers of the rounds that have ended (run before reading results and by
-    the periodic task)."""
+def releases_catch_up(*, survey: Survey, today: dt.date | None = None, force: bool = False) -> None:
+    """Release the leftovers of the rounds that have ended (run before reading results, and
+    by imports with `force`, since they may bring answers to rounds already pooled). Once a
+    round's leftovers are pooled, a read returns at once: no lock, no write."""
     if survey.audience == Audience.CUSTOMER:
         return
-    today = today or timezone.localdate()
+    cutoff = rounds.round_start(survey, today or timezone.localdate())
+    if not force and survey.pooled_until is not None and survey.pooled_until >= cutoff:
+        return
     with transaction.atomic():
-        Survey.objects.select_for_update().filter(pk=survey.pk).first()
-        _release_round_leftovers(survey, rounds_before=rounds.round_start(survey, today))
+        locked = Survey.objects.select_for_update().get(pk=survey.pk)
+        if not force and locked.pooled_until is not None and locked.pooled_until >= cutoff:
+            return
+        _release_round_leftovers(locked, rounds_before=cutoff)
+        Survey.objects.filter(pk=survey.pk).update(pooled_until=cutoff)
+        survey.pooled_until = cutoff

@@ -214,3 +214,22 @@ def test_a_customer_survey_trends_by_month_or_by_week(
         user=lead.user, survey=nps_survey, unit_code="AG-LIL", period="2026-W45"
     )
     assert (one_week.period, one_week.groups[0].n) == ("2026-W45", 1)
+
+
+def test_reading_results_writes_nothing_once_the_ended_rounds_are_pooled(
+    pulse_survey: Survey, org: Any, manager: Employee
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for _ in range(6):
+        answer(pulse_survey, org.lille, 8, at=LAST_MONTH)
+    with CaptureQueriesContext(connection) as first:
+        survey_results_for(user=manager.user, survey=pulse_survey)
+    assert any(q["sql"].startswith("UPDATE") for q in first.captured_queries)  # pooled once
+    with CaptureQueriesContext(connection) as again:
+        survey_results_for(user=manager.user, survey=pulse_survey)
+    writes = [q["sql"] for q in again.captured_queries if not q["sql"].startswith("SELECT")]
+    assert writes == []
+    pulse_survey.refresh_from_db()
+    assert pulse_survey.pooled_until == timezone.localdate().replace(day=1)
