@@ -22,7 +22,6 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.http import Http404
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from symetrie.core.audience import Audience
@@ -412,6 +411,15 @@ def _results(
                 headline,
             )
         )
+    shown = [
+        (unit, g) for unit, g in zip(shown_units, results.groups, strict=True) if not g.suppressed
+    ]
+    if shown and not band:
+        # Response rates count people (who answered), not answers: shown only beside a figure,
+        # and not by band (the people of a band are not known to the invitations).
+        rates = _response_rates(survey, [unit for unit, _g in shown], period_label)
+        for unit, g in shown:
+            g.response_rate = rates.get(unit.pk)
     return results
 
 
@@ -471,11 +479,24 @@ def _group(
     return group
 
 
+def _customer_period(label: str | None) -> tuple[dt.date, dt.date] | None:
+    """The days [first, after last) of a customer survey's period label (a month or a week)."""
+    if label is None:
+        return None
+    week = re.fullmatch(r"(\d{4})-W(\d{2})", label)
+    if week:
+        monday = dt.date.fromisocalendar(int(week[1]), int(week[2]), 1)
+        return monday, monday + dt.timedelta(days=7)
+    first = dt.date.fromisoformat(f"{label}-01")
+    return first, rounds._add_months(first, 1)
+
+
 def _response_rates(
-    survey: Survey, units: Sequence[Unit], where: Q, counts: Mapping[int, int]
+    survey: Survey, units: Sequence[Unit], period: str | None
 ) -> dict[int, float | None]:
-    """Per unit: for employees, participation (who answered, not what) over the people in the
-    unit; for customers, answers over invitations. Two or three queries for all the units."""
+    """Per unit: for employees, participation in the round (who answered, not what) over the
+    people in the unit when the round began; for customers, the invitations of the period
+    that were answered. A few queries for all the units."""
 
     def share(paths: Sequence[str], unit: Unit) -> int:
         return sum(1 for path in paths if path.startswith(unit.path))
@@ -483,29 +504,34 @@ def _response_rates(
     top = min((unit.path for unit in units), key=len)
     rates: dict[int, float | None] = {}
     if survey.audience == Audience.EMPLOYEE:
-        rounds_asked = Response.objects.filter(where, survey=survey).values("round_start")
+        if period is None:
+            return rates
+        start = dt.date.fromisoformat(period)
         answered = list(
             Participation.objects.filter(
-                survey=survey, employee__unit__path__startswith=top, round_start__in=rounds_asked
+                survey=survey, employee__unit__path__startswith=top, round_start=start
             ).values_list("employee__unit__path", flat=True)
         )
         staff = list(
             Employee.objects.filter(unit__path__startswith=top)
-            .active_on(timezone.localdate())
+            .active_on(start)
             .values_list("unit__path", flat=True)
         )
         for unit in units:
             people, participants = share(staff, unit), share(answered, unit)
-            rates[unit.pk] = (
-                round(100 * participants / people, 1) if people and participants else None
-            )
+            # No participation recorded (answers imported from elsewhere): the rate is unknown,
+            # not nought.
+            known = people and participants
+            rates[unit.pk] = round(100 * participants / people, 1) if known else None
         return rates
-    invited = list(
-        Invitation.objects.filter(survey=survey, unit__path__startswith=top).values_list(
-            "unit__path", flat=True
+    invitations = Invitation.objects.filter(survey=survey, unit__path__startswith=top)
+    days = _customer_period(period)
+    if days is not None:
+        invitations = invitations.filter(
+            created_at__date__gte=days[0], created_at__date__lt=days[1]
         )
-    )
+    sent = list(invitations.values_list("unit__path", "used"))
     for unit in units:
-        sent = share(invited, unit)
-        rates[unit.pk] = round(100 * min(counts.get(unit.pk, 0), sent) / sent, 1) if sent else None
+        invited = [used for path, used in sent if path.startswith(unit.path)]
+        rates[unit.pk] = round(100 * sum(invited) / len(invited), 1) if invited else None
     return rates

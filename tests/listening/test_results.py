@@ -233,3 +233,52 @@ def test_reading_results_writes_nothing_once_the_ended_rounds_are_pooled(
     assert writes == []
     pulse_survey.refresh_from_db()
     assert pulse_survey.pooled_until == timezone.localdate().replace(day=1)
+
+
+def test_response_rates_count_people_for_employees_and_invitations_for_customers(
+    pulse_survey: Survey,
+    nps_survey: Survey,
+    org: Any,
+    manager: Employee,
+    frontline: Employee,
+    teammate: Employee,
+    lead: Employee,
+) -> None:
+    from symetrie.customers.services import customer_create
+    from symetrie.listening import distribution
+
+    # Lille's subtree has Mona, Félix and Théo; five answers, two of them by people of Lille
+    # (the other three from elsewhere, e.g. an import): 2 of 3 people took part.
+    answer(pulse_survey, org.lille, 9, at=LAST_MONTH, employee=manager)
+    answer(pulse_survey, org.lille, 9, at=LAST_MONTH, employee=frontline)
+    for _ in range(3):
+        answer(pulse_survey, org.lille, 6, at=LAST_MONTH)
+    lille = group(survey_results_for(user=manager.user, survey=pulse_survey), "AG-LIL")
+    assert (lille.n, lille.response_rate) == (5, 66.7)
+
+    # Customers: four invited in Lille this month, one answered through their invitation.
+    invited = []
+    for i in range(4):
+        customer = customer_create(
+            external_id=f"C-{i}", first_name="Anne", last_name=f"Client{i}", home_unit=org.lille
+        )
+        invited.append(
+            (
+                customer,
+                distribution.invitation_create(
+                    survey=nps_survey, customer=customer, channel="link"
+                )[0],
+            )
+        )
+    customer, invitation = invited[0]
+    services.response_record(
+        survey=nps_survey,
+        unit=org.lille,
+        submission=Submission({"nps": 10}),
+        customer=customer,
+        invitation=invitation,
+    )
+    type(invitation).objects.filter(pk=invitation.pk).update(used=True)
+    month = timezone.localdate().strftime("%Y-%m")
+    found = survey_results_for(user=lead.user, survey=nps_survey, unit_code="AG-LIL", period=month)
+    assert (group(found, "AG-LIL").n, group(found, "AG-LIL").response_rate) == (1, 25.0)
