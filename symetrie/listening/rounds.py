@@ -7,6 +7,8 @@ from __future__ import annotations
 import datetime as dt
 
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from symetrie.listening.models import Cadence, Survey
 
@@ -50,3 +52,24 @@ def round_is_over(survey: Survey, start: dt.date, today: dt.date | None = None) 
 def _add_months(day: dt.date, months: int) -> dt.date:
     index = day.year * 12 + day.month - 1 + months
     return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def period_label(survey: Survey, period: str) -> str:
+    """A period as people read it: "novembre 2026", "semaine du 2 novembre 2026", "T4 2026"."""
+    if "-W" in period:
+        year, week = period.split("-W")
+        monday = dt.date.fromisocalendar(int(year), int(week), 1)
+        return _("week of %(day)s") % {"day": date_format(monday, "j F Y")}
+    if len(period) == 7:
+        return date_format(dt.date.fromisoformat(f"{period}-01"), "F Y")
+    start = dt.date.fromisoformat(period)
+    if survey.cadence == Cadence.MONTHLY:
+        return date_format(start, "F Y")
+    if survey.cadence == Cadence.WEEKLY:
+        return _("week of %(day)s") % {"day": date_format(start, "j F Y")}
+    if survey.cadence == Cadence.QUARTERLY:
+        return _("Q%(quarter)d %(year)d") % {
+            "quarter": (start.month - 1) // 3 + 1,
+            "year": start.year,
+        }
+    return _("since %(day)s") % {"day": date_format(start, "j F Y")}

@@ -12,7 +12,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from symetrie.core.http import HtmxHttpRequest
-from symetrie.listening import bands, results
+from symetrie.listening import bands, results, rounds
 
 
 class ResultsFilterForm(forms.Form):
@@ -71,6 +71,12 @@ def survey_results(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         "asked": found.groups[0],
         "children": found.groups[1:],
         "band": form.cleaned_data.get("band") or "",
+        "period_choices": [
+            (period, rounds.period_label(survey, period)) for period in reversed(found.periods)
+        ],
+        "trend_rows": [
+            (rounds.period_label(survey, period), group) for period, group in found.trend
+        ],
         "band_choices": [
             (f"{key}:{value}", f"{bands.label(key)} : {bands.label(key, value)}")
             for key, values in found.bands.items()

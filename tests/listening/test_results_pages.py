@@ -97,3 +97,25 @@ def test_the_results_page_makes_the_same_queries_however_many_answers(
         answer(pulse_survey, org.rouen, 7, at=LAST_MONTH)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(results_url(pulse_survey))
+
+
+def test_rounds_and_months_read_as_people_say_them(
+    pulse_survey: Survey, nps_survey: Survey, org: Any, lead: Employee
+) -> None:
+    from django.utils import timezone, translation
+    from django.utils.formats import date_format
+
+    from symetrie.listening import rounds
+
+    assert rounds.period_label(pulse_survey, "2026-11-01") == "novembre 2026"
+    assert rounds.period_label(nps_survey, "2026-10") == "octobre 2026"
+    assert rounds.period_label(nps_survey, "2026-W45") == "semaine du 2 novembre 2026"
+    pulse_survey.cadence = "quarterly"
+    assert rounds.period_label(pulse_survey, "2026-10-01") == "T4 2026"
+    for _ in range(5):
+        answer(pulse_survey, org.marseille, 9, at=LAST_MONTH)
+    page = client_for(lead).get(results_url(pulse_survey)).content.decode()
+    start = timezone.localdate(LAST_MONTH).replace(day=1)
+    with translation.override("fr"):
+        label = date_format(start, "F Y")
+    assert f'<option value="{start.isoformat()}" selected>{label}</option>' in page
