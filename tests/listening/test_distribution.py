@@ -348,6 +348,39 @@ def test_no_reminder_to_someone_who_answered_or_opted_out(nps_survey, org):
     assert mail.outbox == []
 
 
+def test_no_reminder_to_someone_who_answered_another_way(nps_survey, org):
+    now = timezone.now()
+    anne, bob = make_customer(org, "C-ANNE"), make_customer(org, "C-BOB")
+    _sent(nps_survey, anne, now - dt.timedelta(days=6))
+    bobs = _sent(nps_survey, bob, now - dt.timedelta(days=6))
+    # Anne answered through the printed QR code of her branch, not her e-mail's link.
+    services.response_record(
+        survey=nps_survey,
+        unit=org.lille,
+        submission=services.Submission(answers={"nps": 9}),
+        customer=anne,
+        answered_at=now - dt.timedelta(days=3),
+    )
+    mail.outbox.clear()
+    assert distribution.sending._due_reminders(now) == [bobs.pk]
+    assert distribution.reminders_send(now=now).reminders == 1
+    assert [m.to for m in mail.outbox] == [[bob.identities.get(type="email").value]]
+
+
+def test_finding_the_reminders_due_costs_the_same_queries_however_many_invitations(
+    nps_survey, org, django_assert_num_queries
+):
+    now = timezone.now()
+    for i in range(3):
+        _sent(nps_survey, make_customer(org, f"C-{i}"), now - dt.timedelta(days=6))
+    with django_assert_num_queries(2):
+        assert len(distribution.sending._due_reminders(now)) == 3
+    for i in range(3, 12):
+        _sent(nps_survey, make_customer(org, f"C-{i}"), now - dt.timedelta(days=6))
+    with django_assert_num_queries(2):
+        assert len(distribution.sending._due_reminders(now)) == 12
+
+
 def test_the_command_sends_due_invitations_and_reminders(nps_survey, anne, capsys):
     distribution.invitation_create(survey=nps_survey, customer=anne, channel="email")
     call_command("send_surveys")

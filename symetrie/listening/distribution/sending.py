@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core import mail
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -164,10 +164,25 @@ def _due_reminders(now: dt.datetime) -> list[int]:
                 expires_at__gt=now,
             )
             .exclude(last_reminded_at__gt=wait)
-            .select_related("survey")
             .order_by("sent_at", "pk")
         )
-        due += [invitation.pk for invitation in candidates if not _has_answered(invitation)]
+        # Those who answered otherwise (another link, a printed QR code) are not reminded: one
+        # set-based test per survey, not one query per invitation (`_has_answered`).
+        answered_as_customer = CustomerLink.objects.filter(
+            customer_id=OuterRef("customer_id"),
+            response__survey=survey,
+            response__is_complete=True,
+            answered_at__gte=OuterRef("created_at"),
+        )
+        answered_as_employee = Participation.objects.filter(
+            survey=survey,
+            employee_id=OuterRef("employee_id"),
+            round_start=rounds.round_start(survey, timezone.localdate(now)),
+        )
+        candidates = candidates.exclude(Exists(answered_as_customer)).exclude(
+            Exists(answered_as_employee)
+        )
+        due += list(candidates.values_list("pk", flat=True))
     return due
 
 
