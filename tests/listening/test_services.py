@@ -99,7 +99,7 @@ def test_answers_are_checked_against_the_questions_and_errors_name_the_question(
         ({"enps": 11}, {"enps": ["Donnez un nombre de 0 à 10."]}),
         ({"enps": "beaucoup"}, {"enps": ["Donnez un nombre entier."]}),
         ({"comment": "Rien"}, {"enps": ["Cette question attend une réponse."]}),
-        ({"enps": 5, "mood": 3}, {"mood": ["Ce questionnaire n'a pas cette question."]}),
+        ({"enps": 5, "mood": 3}, {"mood": ["Cette enquête n'a pas cette question."]}),
     ]
     for answers, errors in cases:
         with pytest.raises(ValidationError) as refused:
