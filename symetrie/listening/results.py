@@ -166,30 +166,30 @@ def metric_of(survey: Survey, question: Question) -> str:
 
 def _period_filter(survey: Survey, period: str | None) -> tuple[Q, str | None]:
     """Employee surveys: a round (its first day, or its month as YYYY-MM); customer surveys: a
-    month (YYYY-MM), an ISO week (YYYY-Www) or everything."""
+    month (YYYY-MM, or any day of it), an ISO week (YYYY-Www) or everything."""
     if not period:
         return Q(), None
     month = re.fullmatch(r"(\d{4})-(\d{2})", period)
     day = re.fullmatch(r"\d{4}-\d{2}-\d{2}", period)
     week = re.fullmatch(r"(\d{4})-W(\d{2})", period)
     try:
-        if week and survey.audience == Audience.CUSTOMER:
-            monday = dt.date.fromisocalendar(int(week[1]), int(week[2]), 1)
-            following = monday + dt.timedelta(days=7)
-            return Q(answered_on__gte=monday, answered_on__lt=following), _week_of(monday)
-        if month:
-            start = dt.date(int(month[1]), int(month[2]), 1)
-        elif day:
-            start = dt.date.fromisoformat(period)
+        if survey.audience == Audience.EMPLOYEE:
+            if not (month or day):
+                raise ValueError(period)
+            start = rounds.round_start(
+                survey, dt.date.fromisoformat(period[:7] + "-01" if month else period)
+            )
+            return Q(round_start=start), start.isoformat()
+        if week:
+            label = _week_of(dt.date.fromisocalendar(int(week[1]), int(week[2]), 1))
+        elif month or day:
+            label = dt.date.fromisoformat(period[:7] + "-01").strftime("%Y-%m")
         else:
-            raise ValueError
+            raise ValueError(period)
+        first, after = _customer_period(label) or (None, None)
     except ValueError:
         raise Http404("No such period.") from None
-    if survey.audience == Audience.EMPLOYEE:
-        start = rounds.round_start(survey, start)
-        return Q(round_start=start), start.isoformat()
-    end = rounds._add_months(start.replace(day=1), 1)
-    return Q(answered_on__gte=start.replace(day=1), answered_on__lt=end), start.strftime("%Y-%m")
+    return Q(answered_on__gte=first, answered_on__lt=after), label
 
 
 def _rows(survey: Survey, root: Unit, where: Q, question: Question) -> dict[Any, _Row]:

@@ -282,3 +282,23 @@ def test_response_rates_count_people_for_employees_and_invitations_for_customers
     month = timezone.localdate().strftime("%Y-%m")
     found = survey_results_for(user=lead.user, survey=nps_survey, unit_code="AG-LIL", period=month)
     assert (group(found, "AG-LIL").n, group(found, "AG-LIL").response_rate) == (1, 25.0)
+
+
+def test_a_period_that_does_not_exist_is_not_found(
+    pulse_survey: Survey, nps_survey: Survey, org: Any, lead: Employee
+) -> None:
+    for survey, period in (
+        (pulse_survey, "2026-W45"),  # employee results are by round, not by week
+        (pulse_survey, "2026-13"),
+        (nps_survey, "2026-W60"),
+        (nps_survey, "hier"),
+    ):
+        with pytest.raises(Http404):
+            survey_results_for(user=lead.user, survey=survey, period=period)
+    # A day stands for its round (employees) or its month (customers).
+    assert survey_results_for(user=lead.user, survey=pulse_survey, period="2026-11-17").period == (
+        "2026-11-01"
+    )
+    assert survey_results_for(user=lead.user, survey=nps_survey, period="2026-11-17").period == (
+        "2026-11"
+    )
