@@ -78,7 +78,7 @@ def main() -> None:
             f"CPU median {statistics.median(cpu) * 1000:.1f} ms"
         )
         if args.top:
-            stats.sort_stats("tottime").print_stats(args.top)
+            stats.sort_stats(os.environ.get("PROFILE_SORT", "tottime")).print_stats(args.top)
 
 
 if __name__ == "__main__":

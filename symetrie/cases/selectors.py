@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, cast
 
+from django.contrib.auth import get_user_model
 from django.db.models import (
     BooleanField,
     Count,
@@ -31,7 +32,6 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     OuterRef,
-    Prefetch,
     Q,
     QuerySet,
     Value,
@@ -607,29 +607,48 @@ def customer_open_cases(*, user: AnyUser, customer: Customer) -> CustomerCases:
     """For the screen of a customer the user may see (the caller has checked it, with
     `customers.selectors.customer_get_visible_to`): the customer's open cases, all of which
     whoever may see the customer may see (see the module's doc), and the open commitments of
-    those cases. Two queries; the access rule is not evaluated a second time (with its OR of
-    subqueries, it made this the screen's costliest read under load), and only what the slot
-    shows is joined (each join adds to PostgreSQL's planning, paid on every screen)."""
+    those cases. Each case carries `unit_name` and `owner_name` ("" when in the queue).
+
+    Two queries, the second only when there are cases; the access rule is not evaluated a
+    second time (with its OR of subqueries, it made this the screen's costliest read under
+    load). Written in SQL, as the screen's other reads (`customers.selectors`): on this hot
+    path compiling the ORM's query cost more than running it."""
     if scope_for(user).reach is Reach.NOTHING:
         return CustomerCases([], [])
+    statuses = sorted(OPEN_STATUSES)
     cases = list(
-        Case.objects.select_related("unit", "owner__user")
-        .open()
-        .filter(customer=customer, audience=Audience.CUSTOMER)
-        .prefetch_related(
-            Prefetch(
-                "commitments",
-                queryset=Commitment.objects.filter(done_at__isnull=True).order_by("due_at", "pk"),
-                to_attr="open_commitments",
-            )
+        Case.objects.raw(
+            _CUSTOMER_CASES_SQL.format(
+                case=Case._meta.db_table,
+                unit=Unit._meta.db_table,
+                employee=Employee._meta.db_table,
+                user=get_user_model()._meta.db_table,
+                statuses=", ".join(["%s"] * len(statuses)),
+            ),
+            [customer.pk, Audience.CUSTOMER.value, *statuses],
         )
-        .order_by(F("due_at").asc(nulls_last=True), "pk")
     )
-    commitments = sorted(
-        (c for case in cases for c in case.open_commitments),  # type: ignore[attr-defined]
-        key=lambda c: (c.due_at, c.pk),
-    )
+    commitments: list[Commitment] = []
+    if cases:
+        commitments = list(
+            Commitment.objects.filter(
+                case__in=[case.pk for case in cases], done_at__isnull=True
+            ).order_by("due_at", "pk")
+        )
     return CustomerCases(cases, commitments)
+
+
+_CUSTOMER_CASES_SQL = """
+SELECT k.*, un.name AS unit_name,
+       CASE WHEN e.id IS NULL THEN ''
+            ELSE TRIM(COALESCE(u.first_name, '') || ' ' || COALESCE(u.last_name, '')) END
+         AS owner_name
+FROM {case} k
+JOIN {unit} un ON un.id = k.unit_id
+LEFT JOIN {employee} e ON e.id = k.owner_id
+LEFT JOIN {user} u ON u.id = e.user_id
+WHERE k.customer_id = %s AND k.audience = %s AND k.status IN ({statuses})
+ORDER BY CASE WHEN k.due_at IS NULL THEN 1 ELSE 0 END, k.due_at, k.id"""
 
 
 @dataclass(frozen=True)

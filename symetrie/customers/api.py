@@ -79,15 +79,21 @@ class InteractionOut(Schema):
 
     @staticmethod
     def resolve_unit_code(interaction: Interaction) -> str | None:
-        return interaction.unit.code if interaction.unit is not None else None
+        return _annotation(interaction, "unit_code")
 
     @staticmethod
     def resolve_employee_external_id(interaction: Interaction) -> str | None:
-        return interaction.employee.external_id if interaction.employee is not None else None
+        return _annotation(interaction, "employee_external_id")
 
     @staticmethod
     def resolve_campaign_external_id(interaction: Interaction) -> str | None:
-        return interaction.campaign.external_id if interaction.campaign is not None else None
+        return _annotation(interaction, "campaign_external_id")
+
+
+def _annotation(interaction: Interaction, name: str) -> str | None:
+    """A reference's key, read with the interaction by `selectors.timeline`."""
+    value: str | None = interaction.__dict__[name]
+    return value
 
 
 class TimelineOut(Schema):

@@ -92,7 +92,7 @@ class CustomerScreen:
     def identities(self) -> list[Identity]:
         """The identifiers in the order people are asked for them: card, phone, e-mail..."""
         return sorted(
-            self.customer.identities.all(),
+            customer_selectors.identities_of(customer=self.customer),
             key=lambda identity: (IDENTITY_ORDER.get(identity.type, 99), identity.value),
         )
 

@@ -59,7 +59,6 @@ def timeline_rows(interactions: Iterable[Interaction]) -> list[TimelineRow]:
     rows = []
     for interaction in interactions:
         local = timezone.localtime(interaction.occurred_at)
-        employee, unit, campaign = interaction.employee, interaction.unit, interaction.campaign
         rows.append(
             TimelineRow(
                 iso=local.isoformat(),
@@ -68,12 +67,22 @@ def timeline_rows(interactions: Iterable[Interaction]) -> list[TimelineRow]:
                 subject=interaction.subject,
                 summary=interaction.summary,
                 outcome=interaction.outcome,
-                employee=employee.user.get_full_name() if employee is not None else "",
-                unit=unit.name if unit is not None else "",
-                campaign=campaign.name if campaign is not None else "",
+                # Read with the interaction by `customers.selectors.timeline`.
+                employee=interaction.employee_name,  # type: ignore[attr-defined]
+                unit=interaction.unit_name,  # type: ignore[attr-defined]
+                campaign=interaction.campaign_name,  # type: ignore[attr-defined]
             )
         )
     return rows
+
+
+@register.filter
+def channel_label(value: str) -> str:
+    """The name of a channel (`branch` → « Agence »), as `get_channel_display` says it."""
+    return str(_CHANNEL_LABELS.get(value, value))
+
+
+_CHANNEL_LABELS = dict(Channel.choices)
 
 
 @register.filter
