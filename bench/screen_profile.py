@@ -30,6 +30,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("pages", nargs="*", default=["bare", "screen", "search"])
     parser.add_argument("--top", type=int, default=0, help="print the costliest functions")
+    parser.add_argument("--sort", default="tottime", help="order of --top (e.g. cumulative)")
+    parser.add_argument("--callers", default="", help="print who calls functions matching this")
     parser.add_argument("--database", default="symetrie_bench_large")
     args = parser.parse_args()
     sys.path[:0] = [str(ROOT / "bench"), str(ROOT)]
@@ -78,7 +80,9 @@ def main() -> None:
             f"CPU median {statistics.median(cpu) * 1000:.1f} ms"
         )
         if args.top:
-            stats.sort_stats(os.environ.get("PROFILE_SORT", "tottime")).print_stats(args.top)
+            stats.sort_stats(args.sort).print_stats(args.top)
+        if args.callers:
+            stats.print_callers(args.callers)
 
 
 if __name__ == "__main__":

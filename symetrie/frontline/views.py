@@ -167,13 +167,18 @@ def _screen(
         "stamp": stamp,
         "filters": TimelineForm(auto_id="timeline-%s"),
         "interaction_form": InteractionForm(auto_id="log-%s", stamp=stamp),
-        "note_form": HandoffNoteForm(auto_id="note-%s", stamp=stamp),
         # The cases slot (read only when shown): open cases, commitments, one-step forms.
         "case_panel": CustomerPanel(user=request.user, customer=screen.customer),
-        "case_form": CaseOpenForm(),
-        "friction_form": FrictionForm(prefix_id="customer-friction"),
         # Forms in closed <details> are rendered when opened (htmx), or with the page when
-        # asked for by ?form= (the links shown in their place without JavaScript).
+        # asked for by ?form= (the links shown in their place without JavaScript); only
+        # then are they made (or when they come back with errors, through `context`).
+        "note_form": HandoffNoteForm(auto_id="note-%s", stamp=stamp)
+        if open_form == "note"
+        else None,
+        "case_form": CaseOpenForm() if open_form == "case" else None,
+        "friction_form": FrictionForm(prefix_id="customer-friction")
+        if open_form == "friction"
+        else None,
         "open_form": open_form,
         "processes": process_choices() if open_form == "friction" else [],
         "section": "customers",
