@@ -635,6 +635,28 @@ def test_keys_inserted_meanwhile_by_another_writer_send_the_batch_the_staged_way
     assert [row[:2] for row in interactions_state()] == [("I-1", "C-1"), ("I-3", "C-2")]
 
 
+def test_a_batch_with_an_existing_key_among_new_ones_counts_each_row_once(
+    tmp_path: Path, customers
+):
+    """A big batch is COPYed whole when a few of its keys, probed, are new: an existing key
+    that the probe missed (here the sixth of forty) is caught, and the batch written right."""
+    write(tmp_path / "a.csv", INTERACTIONS + "I-06,C-1,2024-03-01T10:06,web,,,Avant,,\n")
+    run_import("interactions", tmp_path / "a.csv")
+    path = write(
+        tmp_path / "b.csv",
+        INTERACTIONS
+        + "".join(f"I-{n:02d},C-2,2024-03-01T10:{n:02d},web,,,S{n},,\n" for n in range(1, 41)),
+    )
+
+    run = run_import("interactions", path)
+
+    assert (run.code, run.summary) == (0, "created 39, updated 1, unchanged 0, rejected 0")
+    state = interactions_state()
+    assert [row[0] for row in state] == [f"I-{n:02d}" for n in range(1, 41)]
+    assert {row[1] for row in state} == {"C-2"}
+    assert state[5][6] == "S6"
+
+
 def test_interactions_follow_their_customer_and_campaign_when_deleted(
     tmp_path: Path, customers, campaign
 ):

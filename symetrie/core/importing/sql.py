@@ -402,48 +402,77 @@ class _NewRowsByCopy:
         key_index = self.key_index
         keys = [line.record[key_index] for line in lines]
         with connection.cursor() as cursor:
+            # A batch of a big import is most often all new: when none of a few keys spread
+            # over it exists, it is COPYed whole, and the unique key catches a mistake (then
+            # the batch is written as if the probe had found keys). The query for every key
+            # cost as much as the COPY's inserts (measured: 2 000 000 rows, 8.9 s of 42).
+            step = max(1, len(keys) // _PROBES)
+            cursor.execute(*_any_of(self.exists, {*keys[::step], keys[-1]}))
+            if not cursor.fetchall():
+                try:
+                    with transaction.atomic():
+                        return self.copy(cursor, lines, (), result)
+                except (IntegrityError, psycopg.errors.UniqueViolation):
+                    pass
             cursor.execute(*_any_of(self.exists, keys))
             existing = {key for (key,) in cursor.fetchall()}
-            new = [line for line in lines if line.record[key_index] not in existing]
-            if not new:
-                return lines
-            # Column by column: loops in C rather than per row in Python.
-            records = [line.record for line in new]
-            columns: list[Iterable[Any]] = [[r[index] for r in records] for index in self.values]
-            for position, default_field in self.value_defaults:
-                default = default_field.get_default()
-                columns[position] = [default if v is None else v for v in columns[position]]
-            bad: dict[int, tuple[Ref, Any]] = {}  # position → the row's first unknown reference
-            for index, ref, sql in self.lookups:
-                column = [r[index] for r in records]
-                wanted = set(column)
-                wanted.discard(None)
-                cursor.execute(*_any_of(sql, wanted))
-                ids = dict(cursor.fetchall())
-                found = list(map(ids.get, column))
-                if len(ids) < len(wanted):
-                    for position, (value, pk) in enumerate(zip(column, found, strict=True)):
-                        if pk is None and value is not None and position not in bad:
-                            bad[position] = (ref, value)
-                columns.append(found)
-            columns.extend(repeat(f.get_default(), len(records)) for f in self.defaults)
-            rows: Iterable[tuple[Any, ...]] = zip(*columns, strict=False)
-            if bad:
-                rows = [row for position, row in enumerate(rows) if position not in bad]
             try:
-                with transaction.atomic(), cursor.copy(self.load) as copy:
-                    copy.set_types(self.types)
-                    write_row = copy.write_row
-                    for row in rows:
-                        write_row(row)
+                with transaction.atomic():
+                    return self.copy(cursor, lines, existing, result)
             except (IntegrityError, psycopg.errors.UniqueViolation):
                 return lines  # a key inserted meanwhile by another writer: all the staged way
+
+    def copy(
+        self,
+        cursor: Any,
+        lines: Sequence[Line[Any]],
+        existing: Collection[Any],
+        result: BatchResult,
+    ) -> Sequence[Line[Any]]:
+        """COPY the lines whose key is not in `existing`; return the others. Rejects and counts
+        go to `result` only once the COPY went through."""
+        key_index = self.key_index
+        new = [line for line in lines if line.record[key_index] not in existing]
+        if not new:
+            return lines
+        # Column by column: loops in C rather than per row in Python.
+        records = [line.record for line in new]
+        columns: list[Iterable[Any]] = [[r[index] for r in records] for index in self.values]
+        for position, default_field in self.value_defaults:
+            default = default_field.get_default()
+            columns[position] = [default if v is None else v for v in columns[position]]
+        bad: dict[int, tuple[Ref, Any]] = {}  # position → the row's first unknown reference
+        for index, ref, sql in self.lookups:
+            column = [r[index] for r in records]
+            wanted = set(column)
+            wanted.discard(None)
+            cursor.execute(*_any_of(sql, wanted))
+            ids = dict(cursor.fetchall())
+            found = list(map(ids.get, column))
+            if len(ids) < len(wanted):
+                for position, (value, pk) in enumerate(zip(column, found, strict=True)):
+                    if pk is None and value is not None and position not in bad:
+                        bad[position] = (ref, value)
+            columns.append(found)
+        columns.extend(repeat(f.get_default(), len(records)) for f in self.defaults)
+        rows: Iterable[tuple[Any, ...]] = zip(*columns, strict=False)
+        if bad:
+            rows = [row for position, row in enumerate(rows) if position not in bad]
+        with cursor.copy(self.load) as copy:
+            copy.set_types(self.types)
+            write_row = copy.write_row
+            for row in rows:
+                write_row(row)
         for position, (ref, value) in sorted(bad.items()):
             self.plan.reject(result, new[position], ref.column, ref.reason, value)
         result.counts.created += len(new) - len(bad)
         if not existing:
             return ()
         return [line for line in lines if line.record[key_index] in existing]
+
+
+# Keys of a batch probed before it is COPYed whole (`_NewRowsByCopy.write`).
+_PROBES = 16
 
 
 _SEPARATOR = "\x1f"  # ASCII's unit separator
