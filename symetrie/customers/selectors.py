@@ -48,12 +48,15 @@ def serving_unit(unit: Unit) -> Unit:
     """The agency or store a unit belongs to (itself if it is one), else the unit itself."""
     if unit.kind in SERVING_KINDS:
         return unit
-    found = (
-        Unit.objects.filter(path__in=unit.ancestor_paths(), kind__in=SERVING_KINDS)
-        .order_by("-depth")
-        .first()
+    paths = unit.ancestor_paths()
+    if not paths:
+        return unit
+    # In SQL: it is read on every screen and search of a team member (see `_raw`).
+    sql = _SERVING_SQL.format(
+        paths=", ".join(["%s"] * len(paths)), kinds=", ".join(["%s"] * len(SERVING_KINDS))
     )
-    return found or unit
+    found = _raw(Unit, sql, [*paths, *SERVING_KINDS])
+    return found[0] if found else unit
 
 
 @dataclass(frozen=True)
@@ -291,6 +294,10 @@ LEFT JOIN {unit} hu ON hu.id = c.home_unit_id
 LEFT JOIN {employee} e ON e.id = c.advisor_id
 LEFT JOIN {user} u ON u.id = e.user_id
 LEFT JOIN {unit} au ON au.id = e.unit_id""".replace("{name}", _NAME)
+_SERVING_SQL = (
+    "SELECT * FROM {{unit}} WHERE path IN ({paths}) AND kind IN ({kinds})"
+    " ORDER BY depth DESC LIMIT 1"
+)
 _SEARCH_SQL = (
     _CUSTOMER_SQL.replace(
         "SELECT c.*,",
