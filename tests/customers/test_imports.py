@@ -317,6 +317,17 @@ def test_bad_identity_rows_are_rejected_naming_the_field(tmp_path: Path, custome
 # ---------------------------------------------------------------- interactions
 
 
+@pytest.fixture(params=["in a thread", "in a process"])
+def cleaning(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A small file of interactions is cleaned in a thread, a big one in a process of its own
+    (`worker.cleaned_apart`): these tests run both ways, whatever the size of their files."""
+    from symetrie.core.importing import files
+
+    apart = request.param == "in a process"
+    monkeypatch.setattr(files, "APART_FROM_BYTES", 0 if apart else 1 << 62)
+    return str(request.param)
+
+
 @pytest.fixture
 def campaign(customers) -> Campaign:
     return Campaign.objects.create(
@@ -326,6 +337,7 @@ def campaign(customers) -> Campaign:
     )  # fmt: skip
 
 
+@pytest.mark.usefixtures("cleaning")
 def test_interactions_are_imported_with_times_in_paris_and_rerun_unchanged(
     tmp_path: Path, customers, campaign
 ):
@@ -356,6 +368,7 @@ def test_interactions_are_imported_with_times_in_paris_and_rerun_unchanged(
     ]  # fmt: skip
 
 
+@pytest.mark.usefixtures("cleaning")
 def test_changed_interactions_are_updated(tmp_path: Path, customers, campaign):
     write(tmp_path / "a.csv", INTERACTIONS + "I-1,C-1,2024-03-01T10:15,branch,,,Prêt,,\n"
           "I-2,C-2,2024-03-02T10:15,web,,,Connexion,,\n")  # fmt: skip
@@ -373,6 +386,7 @@ def test_changed_interactions_are_updated(tmp_path: Path, customers, campaign):
     assert interactions_state()[0][4:] == ("AG-LIL", None, "Prêt", "", "accordé", None)
 
 
+@pytest.mark.usefixtures("cleaning")
 def test_an_interaction_naming_anything_unknown_is_rejected_with_that_reason(
     tmp_path: Path, customers, campaign
 ):
@@ -412,6 +426,7 @@ def test_an_interaction_naming_anything_unknown_is_rejected_with_that_reason(
     assert [row[0] for row in interactions_state()] == ["I-1"]
 
 
+@pytest.mark.usefixtures("cleaning")
 def test_rejects_keep_their_lines_across_batches(tmp_path: Path, customers):
     rows = [f"I-{n},C-{'9' if n % 3 == 0 else '1'},2024-03-01T10:{n:02d},web,,,S{n},,\n"
             for n in range(1, 11)]  # fmt: skip
@@ -425,6 +440,7 @@ def test_rejects_keep_their_lines_across_batches(tmp_path: Path, customers):
     ]
 
 
+@pytest.mark.usefixtures("cleaning")
 def test_interactions_in_json_lines(tmp_path: Path, customers):
     path = write(
         tmp_path / "interactions.jsonl",
@@ -549,6 +565,7 @@ def _numbered(count: int) -> str:
     )
 
 
+@pytest.mark.usefixtures("cleaning")
 def test_a_batch_failing_mid_file_keeps_the_batches_before_and_a_rerun_completes(
     tmp_path: Path, customers, monkeypatch
 ):
@@ -575,6 +592,7 @@ def test_a_batch_failing_mid_file_keeps_the_batches_before_and_a_rerun_completes
     assert rerun.summary == "created 2, updated 0, unchanged 8, rejected 0"
 
 
+@pytest.mark.usefixtures("cleaning")
 def test_an_error_while_cleaning_stops_the_import_after_the_batches_before(
     tmp_path: Path, customers, monkeypatch
 ):
@@ -602,6 +620,7 @@ def test_an_error_while_cleaning_stops_the_import_after_the_batches_before(
 @pytest.mark.skipif(
     connection.vendor != "postgresql", reason="the COPY of new rows is PostgreSQL's path"
 )
+@pytest.mark.usefixtures("cleaning")
 def test_keys_inserted_meanwhile_by_another_writer_send_the_batch_the_staged_way(
     tmp_path: Path, customers, monkeypatch
 ):
@@ -635,6 +654,7 @@ def test_keys_inserted_meanwhile_by_another_writer_send_the_batch_the_staged_way
     assert [row[:2] for row in interactions_state()] == [("I-1", "C-1"), ("I-3", "C-2")]
 
 
+@pytest.mark.usefixtures("cleaning")
 def test_a_batch_with_an_existing_key_among_new_ones_counts_each_row_once(
     tmp_path: Path, customers
 ):
@@ -657,6 +677,7 @@ def test_a_batch_with_an_existing_key_among_new_ones_counts_each_row_once(
     assert state[5][6] == "S6"
 
 
+@pytest.mark.usefixtures("cleaning")
 def test_interactions_follow_their_customer_and_campaign_when_deleted(
     tmp_path: Path, customers, campaign
 ):
@@ -673,3 +694,162 @@ def test_interactions_follow_their_customer_and_campaign_when_deleted(
     campaign.delete()
 
     assert [row[:2] + row[9:] for row in interactions_state()] == [("I-2", "C-2", None)]
+
+
+# ---------------------------------------------------------------- cleaned in a process of its own
+
+
+def test_a_clean_that_would_use_the_database_stops_the_import_and_harms_nothing(
+    tmp_path: Path, customers, monkeypatch
+):
+    """The cleaning process shares this one's connections: it must never use them (it would
+    speak on this process's session); it refuses to, and says so here."""
+    from symetrie.core.importing import files
+    from symetrie.customers.imports import InteractionKind
+
+    monkeypatch.setattr(files, "APART_FROM_BYTES", 0)
+    real = InteractionKind.clean
+
+    def querying(self: InteractionKind, row: Any) -> Any:
+        Customer.objects.count()
+        return real(self, row)
+
+    monkeypatch.setattr(InteractionKind, "clean", querying)
+    monkeypatch.setattr(InteractionKind, "cells_cleaner", lambda self, columns: None)
+    with pytest.raises(RuntimeError, match="must not use the database"):
+        run_import("interactions", write(tmp_path / "interactions.csv", _numbered(3)))
+
+    # This process's connection (inside the test's transaction) is as it was.
+    assert Customer.objects.count() == 3
+    assert interactions_state() == []
+
+
+def test_an_error_that_cannot_be_pickled_still_tells_what_happened(
+    tmp_path: Path, customers, monkeypatch
+):
+    from symetrie.core.importing import files
+    from symetrie.customers.imports import InteractionKind
+
+    class Odd(Exception):
+        def __init__(self, handle: Any) -> None:
+            super().__init__("an odd failure")
+            self.handle = handle
+
+    monkeypatch.setattr(files, "APART_FROM_BYTES", 0)
+
+    def broken(self: InteractionKind, row: Any) -> Any:
+        raise Odd(lambda: None)  # a lambda does not pickle
+
+    monkeypatch.setattr(InteractionKind, "clean", broken)
+    monkeypatch.setattr(InteractionKind, "cells_cleaner", lambda self, columns: None)
+    with pytest.raises(RuntimeError, match="an odd failure"):
+        run_import("interactions", write(tmp_path / "interactions.csv", _numbered(3)))
+
+
+def test_rejects_made_in_the_cleaning_process_are_in_the_callers_language(
+    tmp_path: Path, customers, monkeypatch
+):
+    from django.core.management import call_command
+    from django.utils import translation
+    from django.utils.translation import gettext
+
+    from symetrie.core.importing import files
+
+    monkeypatch.setattr(files, "APART_FROM_BYTES", 0)
+    path = write(
+        tmp_path / "interactions.csv",
+        INTERACTIONS + "I-1,C-1,2024-03-01T10:15,web,,,,,\nI-2,C-9,2024-03-01T10:15,web,,,S,,\n",
+    )
+    with translation.override("fr"):
+        required, unknown = gettext("is required"), gettext("unknown customer “%(value)s”")
+        with pytest.raises(SystemExit):
+            call_command("import", "interactions", str(path), "--no-progress")
+
+    assert required != "is required"
+    assert rejects_of(path) == [
+        ("2", "subject", required),
+        ("3", "customer_external_id", unknown % {"value": "C-9"}),
+    ]
+
+
+KILLED_ROWS = 80_000  # over 8 MB: cleaned in a process of its own
+KILLED_BATCH = 1_000
+
+
+def _big_interactions(path: Path) -> Path:
+    summary = "Le client souhaite comprendre les frais prélevés ; explications données."
+    with path.open("w", encoding="utf-8") as handle:
+        handle.write(INTERACTIONS)
+        for n in range(KILLED_ROWS):
+            handle.write(f"I-{n:06d},C-{n % 3 + 1},2024-03-01T10:15,web,,,Frais,{summary},ok\n")
+    return path
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes in /proc")
+def test_a_big_import_killed_midway_loses_one_batch_at_most_and_its_cleaner_goes_too(
+    tmp_path: Path, customers
+):
+    import signal
+    import subprocess
+    import time
+
+    from symetrie.core.importing import files
+    from tests.core.imports_support import run_symetrie, subprocess_env, symetrie_command
+
+    path = _big_interactions(tmp_path / "interactions.csv")
+    assert path.stat().st_size >= files.APART_FROM_BYTES
+    args = ("import", "interactions", str(path), "--batch-size", str(KILLED_BATCH))
+    process = subprocess.Popen(
+        symetrie_command(*args),
+        env=subprocess_env(),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    while Interaction.objects.count() < 2 * KILLED_BATCH:
+        assert process.poll() is None, "the import ended before it could be killed"
+        assert time.monotonic() < deadline, "no batch committed within a minute"
+        time.sleep(0.005)
+    cleaners = _children(process.pid)
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=10)
+    time.sleep(0.2)  # a COMMIT sent just before the kill may still be landing (PostgreSQL)
+
+    committed = Interaction.objects.count()
+    assert len(cleaners) == 1, "the import had no cleaning process"
+    assert 0 < committed < KILLED_ROWS, "the kill came too late to test anything"
+    assert committed % KILLED_BATCH == 0, "a batch was committed in part"
+    deadline = time.monotonic() + 10
+    while _alive(cleaners[0]):
+        assert time.monotonic() < deadline, "the cleaning process outlived its import"
+        time.sleep(0.05)
+
+    done = run_symetrie(*args, timeout=120)
+
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == (
+        f"created {KILLED_ROWS - committed}, updated 0, unchanged {committed}, rejected 0"
+    )
+    assert Interaction.objects.count() == KILLED_ROWS
+    assert not has_rejects(path)

@@ -10,7 +10,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import Any, ClassVar, Generic, NamedTuple, TypeVar
+from typing import Any, ClassVar, Generic, NamedTuple, TypeVar, cast
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -101,6 +101,11 @@ class ImportKind(abc.ABC, Generic[R]):
     # Rows written per transaction; None = the whole file in one (for kinds whose rows refer
     # to each other in any order, such as units and their parents).
     batch_size: ClassVar[int | None] = 2000
+    # A big file of this kind may be read and cleaned in a process of its own (see
+    # `worker.cleaned_apart`): `clean` and `cells_cleaner` use no database and keep no state
+    # that `write` reads, and `write` takes any sequence of lines (a `worker.LineColumns`,
+    # which gives its records column by column).
+    clean_apart: ClassVar[bool] = False
 
     @abc.abstractmethod
     def clean(self, row: Mapping[str, Any]) -> R: ...
@@ -170,19 +175,22 @@ def run_rows(
     on_reject: Callable[[Reject], None],
     on_batch: Callable[[Counts], None] | None = None,
     batch_size: int | None = None,
+    cleaned: Cleaning[R] | None = None,
 ) -> Counts:
     """Clean, de-duplicate and write rows batch by batch; each batch is one transaction.
 
     `batch_size` overrides the kind's own, except for a kind written in one batch (None):
-    splitting it would reject rows whose references come later in the file.
+    splitting it would reject rows whose references come later in the file. `cleaned` makes
+    the batches (by default `_cleaned_ahead`, a thread one batch ahead).
     """
     size = (batch_size or kind.batch_size) if kind.batch_size is not None else None
     total = Counts()
-    for batch, rejected in _cleaned_ahead(kind, rows, size):
+    for batch, rejected in (cleaned or _cleaned_ahead)(kind, rows, size):
         total.rejected += len(rejected)
         if batch:
             with transaction.atomic():
-                result = kind.write(batch)
+                # A list, or for a kind cleaned apart any sequence (see `clean_apart`).
+                result = kind.write(cast("list[Line[R]]", batch))
             rejected.extend(result.rejects)
             total.add(result.counts)
         # Rejects are reported in line order, batch by batch.
@@ -195,7 +203,9 @@ def run_rows(
     return total
 
 
-_Batch = tuple[list[Line[R]], list[Reject]]
+_Batch = tuple[Sequence[Line[R]], list[Reject]]
+# How batches are made from rows: `_cleaned_ahead`, `worker.cleaned_apart`.
+Cleaning = Callable[["ImportKind[R]", Iterable[RawRow], int | None], Iterator[_Batch[R]]]
 _DONE = object()
 
 
@@ -244,7 +254,9 @@ def _cleaned_ahead(
         thread.join()
 
 
-def _cleaned(kind: ImportKind[R], rows: Iterable[RawRow], size: int | None) -> Iterator[_Batch[R]]:
+def _cleaned(
+    kind: ImportKind[R], rows: Iterable[RawRow], size: int | None
+) -> Iterator[tuple[list[Line[R]], list[Reject]]]:
     """Batches of cleaned, de-duplicated lines, each with the rows rejected while cleaning it;
     the last one may be empty."""
     seen: dict[str, int] = {}

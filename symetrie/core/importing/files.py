@@ -11,12 +11,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from symetrie.core.importing import worker
 from symetrie.core.importing.contract import Counts, ImportKind, Reject, run_rows
 from symetrie.core.importing.reader import open_table
 
 EXIT_OK = 0
 EXIT_REJECTED = 1
 EXIT_UNREADABLE = 2
+# From this size, a file of a kind that allows it is read and cleaned in a process of its own
+# (`worker.cleaned_apart`); a smaller one in a thread, which costs less to start.
+APART_FROM_BYTES = 8 << 20
 
 
 @dataclass(frozen=True)
@@ -52,10 +56,16 @@ def import_file(
             on_reject=rejects.write,
             on_batch=(lambda _c: progress(table.position(), table.size)) if progress else None,
             batch_size=batch_size,
+            # (The process shares the file's offset with this one: `position` follows it.)
+            cleaned=worker.cleaned_apart if _apart(kind, table.size) else None,
         )
         if progress:
             progress(table.size, table.size)
     return FileImport(counts, rejects.path if counts.rejected else None)
+
+
+def _apart(kind: ImportKind[Any], size: int) -> bool:
+    return kind.clean_apart and worker.CAN_FORK and size >= APART_FROM_BYTES
 
 
 @contextmanager

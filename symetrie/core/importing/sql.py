@@ -39,6 +39,7 @@ from django.db.models.options import Options
 from django.utils.functional import Promise
 
 from symetrie.core.importing.contract import BatchResult, Line
+from symetrie.core.importing.worker import LineColumns, utc_text
 
 T = TypeVar("T", bound=tuple[Any, ...])
 _ROWS_PER_STATEMENT = 500
@@ -114,7 +115,7 @@ def staged_upsert(spec: StagedUpsert, lines: Sequence[Line[T]]) -> BatchResult:
     absent = frozenset(
         name
         for name, index in ((name, spec.staged.index(name)) for name in spec.keep_if_absent)
-        if [line.record[index] for line in lines].count(None) == len(lines)
+        if _column(lines, index).count(None) == len(lines)
     )
     key = (connection.vendor, absent)
     plan = spec._plans.get(key)
@@ -310,8 +311,10 @@ class _PostgresPlan(_Plan):
             with cursor.copy(self.load) as copy:
                 copy.set_types(self.copy_types)
                 write_row = copy.write_row
-                for line in lines:
-                    write_row((line.number, *line.record))
+                numbers = [line.number for line in lines]
+                columns = [_column(lines, index) for index in range(len(self.spec.staged))]
+                for row in zip(numbers, *columns, strict=True):
+                    write_row(row)
             cursor.execute(self.upsert, params)
             created, updated = cursor.fetchone()
             # Every row written: none was rejected. Otherwise, find out which were and why.
@@ -400,7 +403,7 @@ class _NewRowsByCopy:
     def write(self, lines: Sequence[Line[Any]], result: BatchResult) -> Sequence[Line[Any]]:
         """Copy the batch's new rows; return the lines left for the staged upsert."""
         key_index = self.key_index
-        keys = [line.record[key_index] for line in lines]
+        keys = _column(lines, key_index)
         with connection.cursor() as cursor:
             # A batch of a big import is most often all new: when none of a few keys spread
             # over it exists, it is COPYed whole, and the unique key catches a mistake (then
@@ -432,18 +435,21 @@ class _NewRowsByCopy:
         """COPY the lines whose key is not in `existing`; return the others. Rejects and counts
         go to `result` only once the COPY went through."""
         key_index = self.key_index
-        new = [line for line in lines if line.record[key_index] not in existing]
+        new = (
+            [line for line in lines if line.record[key_index] not in existing]
+            if existing
+            else lines
+        )
         if not new:
             return lines
         # Column by column: loops in C rather than per row in Python.
-        records = [line.record for line in new]
-        columns: list[Iterable[Any]] = [[r[index] for r in records] for index in self.values]
+        columns: list[Iterable[Any]] = [_column(new, index) for index in self.values]
         for position, default_field in self.value_defaults:
             default = default_field.get_default()
             columns[position] = [default if v is None else v for v in columns[position]]
         bad: dict[int, tuple[Ref, Any]] = {}  # position → the row's first unknown reference
         for index, ref, sql in self.lookups:
-            column = [r[index] for r in records]
+            column = _column(new, index)
             wanted = set(column)
             wanted.discard(None)
             cursor.execute(*_any_of(sql, wanted))
@@ -454,7 +460,7 @@ class _NewRowsByCopy:
                     if pk is None and value is not None and position not in bad:
                         bad[position] = (ref, value)
             columns.append(found)
-        columns.extend(repeat(f.get_default(), len(records)) for f in self.defaults)
+        columns.extend(repeat(f.get_default(), len(new)) for f in self.defaults)
         rows: Iterable[tuple[Any, ...]] = zip(*columns, strict=False)
         if bad:
             rows = [row for position, row in enumerate(rows) if position not in bad]
@@ -556,14 +562,19 @@ class _SQLitePlan(_Plan):
                 if ref.column in self.absent:
                     resolved.append((index, ref, None, 0))
                     continue
-                wanted = {line.record[index] for line in lines} - {None}
+                wanted = set(_column(lines, index)) - {None}
                 cursor.execute(sql, [json.dumps(list(wanted))])
                 resolved.append((index, ref, dict(cursor.fetchall()), len(wanted)))
             # Column by column (loops in C rather than per row in Python).
-            records = [line.record for line in lines]
+            count = len(lines)
             columns: list[Sequence[Any]] = []
             for index, adapt, default_field in self.values:
-                column = [record[index] for record in records]
+                # Times sent as UTC text by the cleaning process: the text is the value.
+                text = lines.utc_text(index) if isinstance(lines, LineColumns) else None
+                if text is not None and adapt is _sqlite_datetime:
+                    column, adapt = text, None
+                else:
+                    column = _column(lines, index)
                 if default_field is not None:
                     default = _prepared(default_field, default_field.get_default())
                     column = [default if value is None else value for value in column]
@@ -573,9 +584,9 @@ class _SQLitePlan(_Plan):
             bad: dict[int, tuple[Ref, Any]] = {}  # position → the row's first unknown reference
             for index, ref, ids, wanted_count in resolved:
                 if ids is None:
-                    columns.append([None] * len(records))
+                    columns.append([None] * count)
                     continue
-                column = [record[index] for record in records]
+                column = _column(lines, index)
                 found = list(map(ids.get, column))  # None stays None
                 if len(ids) < wanted_count:  # some value names nothing: find its rows
                     for position, (value, pk) in enumerate(zip(column, found, strict=True)):
@@ -583,7 +594,7 @@ class _SQLitePlan(_Plan):
                             bad[position] = (ref, value)
                 columns.append(found)
             for default in self.default_values():
-                columns.append([default] * len(records))
+                columns.append([default] * count)
             rows = list(zip(*columns, strict=True))
             if bad:
                 for position, (ref, value) in sorted(bad.items()):
@@ -717,11 +728,13 @@ def _prepared(model_field: Field[Any, Any], value: Any) -> Any:
 
 
 def _sqlite_datetime(value: dt.datetime) -> str:
-    # As Django stores it on SQLite: naive UTC, "YYYY-MM-DD HH:MM:SS[.ffffff]". (The wall
-    # time minus its offset, made naive by combine: a third cheaper than astimezone.)
-    offset = value.utcoffset()
-    utc = value - offset if offset else value
-    return _combine(utc, utc.time()).isoformat(" ")
+    # As Django stores it on SQLite: naive UTC, "YYYY-MM-DD HH:MM:SS[.ffffff]".
+    return utc_text(value)
 
 
-_combine = dt.datetime.combine
+def _column(lines: Sequence[Line[Any]], index: int) -> list[Any]:
+    """The records' values at `index`, in line order (as they came, from a `LineColumns`:
+    don't change the list)."""
+    if isinstance(lines, LineColumns):
+        return lines.column(index)
+    return [line.record[index] for line in lines]
