@@ -16,8 +16,9 @@ On PostgreSQL:
    another owner (an identifier of another customer).
 
 On SQLite, one query per reference resolves the batch's external keys, one query finds which of
-its keys exist already (and their owners), and one `executemany` of `INSERT ... ON CONFLICT DO
-UPDATE ... WHERE (columns) IS NOT (new values)` writes new and changed rows only.
+its keys exist already and their owners (only with a guard: else the rows created are counted
+by their rowids), and one `executemany` of `INSERT ... ON CONFLICT DO UPDATE ... WHERE (columns)
+IS NOT (new values)` writes new and changed rows only.
 
 The SQL is built from the models' `_meta` (tables, columns, types), so it follows the models.
 """
@@ -550,6 +551,9 @@ class _SQLitePlan(_Plan):
             match = " AND ".join(
                 f"t.{c} = json_extract(j.value, '$[{i}]')" for i, c in enumerate(self.key_columns)
             )
+        pk = q(_pk_column(_meta(spec)))
+        self.last_id = f"SELECT max({pk}) FROM {self.table}"
+        self.created_since = f"SELECT count(*) FROM {self.table} WHERE {pk} > %s"
         self.existing = (
             f"SELECT {', '.join(f't.{c}' for c in self.key_columns)}{owner} "
             f"FROM json_each(%s) AS j CROSS JOIN {self.table} AS t ON {match}{join}"
@@ -599,10 +603,20 @@ class _SQLitePlan(_Plan):
             if bad:
                 for position, (ref, value) in sorted(bad.items()):
                     self.reject(result, lines[position], ref.column, ref.reason, value)
-                kept = [line for position, line in enumerate(lines) if position not in bad]
                 rows = [row for position, row in enumerate(rows) if position not in bad]
-            else:
-                kept = list(lines)
+            if self.guard_position is None:
+                # Which keys exist matters only for the counts: the rows created are those
+                # with a rowid above the greatest before (the batch's transaction holds the
+                # write lock), counted in the table's rowid order without a query by key.
+                cursor.execute(self.last_id)
+                (before,) = cursor.fetchone()
+                written = self.upsert(cursor, rows)
+                cursor.execute(self.created_since, [before or 0])
+                (created,) = cursor.fetchone()
+                result.counts.created += created
+                result.counts.updated += written - created
+                result.counts.unchanged += len(lines) - result.counts.rejected - written
+                return
             key_positions = self.key_positions
             if len(key_positions) == 1:
                 keys: list[Any] = [row[key_positions[0]] for row in rows]
@@ -621,6 +635,8 @@ class _SQLitePlan(_Plan):
             if existing and self.guard_position is not None and self.spec.guard is not None:
                 guard, at = self.spec.guard, self.guard_position
                 writes = []
+                # The lines written (made one by one from a `LineColumns`: only here).
+                kept = [line for position, line in enumerate(lines) if position not in bad]
                 for line, row, key in zip(kept, rows, keys, strict=True):
                     owner = existing.get(key)
                     if owner is not None and owner[0] != row[at]:
