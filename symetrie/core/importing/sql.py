@@ -599,23 +599,21 @@ class _SQLitePlan(_Plan):
                 columns.append(found)
             for default in self.default_values():
                 columns.append([default] * count)
+            if not bad and self.guard_position is None:
+                # The statements' parameters straight from the columns, row after row (slice
+                # assignments, in C: no tuple per row).
+                flat: list[Any] = [None] * (count * self.width)
+                for position, values in enumerate(columns):
+                    flat[position :: self.width] = values
+                self.upsert_counted(cursor, flat, len(lines), result)
+                return
             rows = list(zip(*columns, strict=True))
             if bad:
                 for position, (ref, value) in sorted(bad.items()):
                     self.reject(result, lines[position], ref.column, ref.reason, value)
                 rows = [row for position, row in enumerate(rows) if position not in bad]
             if self.guard_position is None:
-                # Which keys exist matters only for the counts: the rows created are those
-                # with a rowid above the greatest before (the batch's transaction holds the
-                # write lock), counted in the table's rowid order without a query by key.
-                cursor.execute(self.last_id)
-                (before,) = cursor.fetchone()
-                written = self.upsert(cursor, rows)
-                cursor.execute(self.created_since, [before or 0])
-                (created,) = cursor.fetchone()
-                result.counts.created += created
-                result.counts.updated += written - created
-                result.counts.unchanged += len(lines) - result.counts.rejected - written
+                self.upsert_counted(cursor, list(chain.from_iterable(rows)), len(lines), result)
                 return
             key_positions = self.key_positions
             if len(key_positions) == 1:
@@ -643,31 +641,43 @@ class _SQLitePlan(_Plan):
                         self.reject(result, line, guard.column, guard.reason, owner[1])
                     else:
                         writes.append(row)
-            written = self.upsert(cursor, writes)
+            written = self.upsert(cursor, list(chain.from_iterable(writes)))
         result.counts.created += created
         result.counts.updated += written - created
         result.counts.unchanged += len(lines) - result.counts.rejected - written
 
-    def upsert(self, cursor: Any, rows: list[tuple[Any, ...]]) -> int:
-        """Write `rows`, many per statement: the database works longer at each step (when the
-        driver lets other threads run) and Python binds parameters in bulk."""
+    def upsert_counted(self, cursor: Any, flat: list[Any], lines: int, result: BatchResult) -> None:
+        """`upsert`, without a guard. Which keys exist matters only for the counts: the rows
+        created are those with a rowid above the greatest before (the batch's transaction holds
+        the write lock), counted in the table's rowid order without a query by key."""
+        cursor.execute(self.last_id)
+        (before,) = cursor.fetchone()
+        written = self.upsert(cursor, flat)
+        cursor.execute(self.created_since, [before or 0])
+        (created,) = cursor.fetchone()
+        result.counts.created += created
+        result.counts.updated += written - created
+        result.counts.unchanged += lines - result.counts.rejected - written
+
+    def upsert(self, cursor: Any, flat: list[Any]) -> int:
+        """Write the rows whose values follow one another in `flat`, many per statement: the
+        database works longer at each step (when the driver lets other threads run) and Python
+        binds parameters in bulk."""
+        width = self.width
         limit = connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
-        per_statement = max(1, min(_ROWS_PER_STATEMENT, limit // self.width))
-        whole = len(rows) - len(rows) % per_statement
+        per_statement = max(1, min(_ROWS_PER_STATEMENT, limit // width))
+        count = len(flat) // width
+        whole = (count - count % per_statement) * width
+        step = per_statement * width
         written = 0
         if whole:
             cursor.executemany(
                 self.statement(per_statement),
-                [
-                    list(chain.from_iterable(rows[start : start + per_statement]))
-                    for start in range(0, whole, per_statement)
-                ],
+                [flat[start : start + step] for start in range(0, whole, step)],
             )
             written += cursor.rowcount
-        if whole < len(rows):
-            cursor.execute(
-                self.statement(len(rows) - whole), list(chain.from_iterable(rows[whole:]))
-            )
+        if whole < len(flat):
+            cursor.execute(self.statement(count - whole // width), flat[whole:])
             written += cursor.rowcount
         return written
 
