@@ -45,9 +45,8 @@ from symetrie.core.importing.contract import (
     _cleaned,
 )
 
-# Separators of the packed text: ASCII's unit and record separators.
+# Separator of the packed text (the UTC times of a column): ASCII's unit separator.
 SEP = "\x1f"
-ROW = "\x1e"
 _DONE = b"done"
 
 CAN_FORK = "fork" in get_all_start_methods()
@@ -156,8 +155,8 @@ def _pickled_error(error: BaseException) -> bytes:
 
 def pack(batch: list[Line[Any]], rejected: list[Reject]) -> bytes:
     """A batch and its rejects as bytes: line numbers, each record column (an aware time as
-    its UTC text), the raw rows (a CSV batch's cells as one UTF-8 text, read only for a
-    reject). Pickled without its memo: each value is pickled once anyway."""
+    its UTC text), the raw rows (a CSV batch's cells pickled apart, read only for a reject).
+    Pickled without its memo: each value is pickled once anyway."""
     records = [line.record for line in batch]
     record_type = type(records[0]) if records else tuple
     columns: list[tuple[str, Any]] | None = None
@@ -175,10 +174,14 @@ def pack(batch: list[Line[Any]], rejected: list[Reject]) -> bytes:
         _pack_raws([line.raw for line in batch]),
         [Reject(r.line, r.field, r.reason, dict(r.raw)) for r in rejected],
     )
+    return _dumps(state)
+
+
+def _dumps(value: Any) -> bytes:
     buffer = io.BytesIO()
     pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
-    pickler.fast = True  # no memo: measured, 5× faster (the batch holds no cycles)
-    pickler.dump(state)
+    pickler.fast = True  # no memo: measured, 5× faster (a batch holds no cycles)
+    pickler.dump(value)
     return buffer.getvalue()
 
 
@@ -224,16 +227,10 @@ def _pack_raws(raws: list[Any]) -> tuple[str, Any]:
     if raws and set(map(type, raws)) == {RawRow}:
         cells = list(map(_cells_of, raws))
         columns = raws[0].columns
-        width = len(columns or ())
-        # The rows of a CSV file: all of its width (checked by the reader), of its columns.
-        if (
-            None not in cells
-            and set(map(len, cells)) == {width}
-            and set(map(id, map(_columns_of, raws))) == {id(columns)}
-        ):
-            text = ROW.join(map(SEP.join, cells))
-            if text.count(ROW) == len(cells) - 1 and text.count(SEP) == len(cells) * (width - 1):
-                return "cells", (list(columns or ()), text.encode("utf-8", "surrogatepass"))
+        # The rows of a CSV file: their cells, pickled apart (unpickled only for a reject).
+        # Measured: 0.26 µs a row, against 0.96 µs to join them into one text.
+        if None not in cells and set(map(id, map(_columns_of, raws))) == {id(columns)}:
+            return "cells", (list(columns or ()), _dumps(cells))
     return "rows", [(raw.line, dict(raw), raw.error) for raw in raws]
 
 
@@ -286,11 +283,10 @@ class LineColumns(Sequence[Line[R]], Generic[R]):
         """The raw row of the line at `position`."""
         how, data = self._raws
         if how == "cells":
-            columns, text = data
+            columns, cells = data
             if self._raw_rows is None:
-                self._raw_rows = text.decode("utf-8", "surrogatepass").split(ROW)
-            cells = self._raw_rows[position].split(SEP)
-            return RawRow(self.numbers[position], None, None, cells, columns)
+                self._raw_rows = pickle.loads(cells)
+            return RawRow(self.numbers[position], None, None, self._raw_rows[position], columns)
         line, mapping, error = data[position]
         return RawRow(line, mapping, error)
 
