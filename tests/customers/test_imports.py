@@ -772,6 +772,36 @@ def test_rejects_made_in_the_cleaning_process_are_in_the_callers_language(
     ]
 
 
+@pytest.mark.usefixtures("cleaning")
+def test_a_rejected_row_goes_to_the_rejects_file_as_it_was_in_the_file(tmp_path: Path, customers):
+    """The writer rejects a row naming an unknown customer: the rejects file shows the row's
+    cells as read (spaces, spelling, quotes), whichever process cleaned it."""
+    import csv
+    import io
+
+    path = write(
+        tmp_path / "interactions.csv",
+        INTERACTIONS + "I-1,C-1,2024-03-01T10:15,web,,,Ok,,\n"
+        'I-2, C-9 ,01/03/2024 10:15,Téléphone,,,"Frais, encore",« trop »,\n'
+        "I-3,C-8,2024-03-01T10:15,web,,,Sujet,,\n",
+    )
+
+    run = run_import("interactions", path)
+
+    assert run.summary == "created 1, updated 0, unchanged 0, rejected 2"
+    text = (tmp_path / "interactions.csv.rejects.csv").read_text(encoding="utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[1] == [
+        "3", "customer_external_id", "unknown customer “C-9”",
+        "I-2", " C-9 ", "01/03/2024 10:15", "Téléphone", "", "", "Frais, encore", "« trop »", "",
+        "",
+    ]  # fmt: skip
+    assert rows[2] == [
+        "4", "customer_external_id", "unknown customer “C-8”",
+        "I-3", "C-8", "2024-03-01T10:15", "web", "", "", "Sujet", "", "", "",
+    ]  # fmt: skip
+
+
 KILLED_ROWS = 80_000  # over 8 MB: cleaned in a process of its own
 KILLED_BATCH = 1_000
 
