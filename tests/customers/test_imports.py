@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from django.db import connection
 
+from symetrie.core.importing import worker
 from symetrie.customers.models import Campaign, Customer, Delivery, Identity, Interaction
 from symetrie.customers.services import customer_create
 from symetrie.org.models import Employee
@@ -324,6 +325,8 @@ def cleaning(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) ->
     from symetrie.core.importing import files
 
     apart = request.param == "in a process"
+    if apart and not worker.CAN_FORK:
+        pytest.skip("no cleaning process on this system")
     monkeypatch.setattr(files, "APART_FROM_BYTES", 0 if apart else 1 << 62)
     return str(request.param)
 
@@ -699,6 +702,10 @@ def test_interactions_follow_their_customer_and_campaign_when_deleted(
 # ---------------------------------------------------------------- cleaned in a process of its own
 
 
+apart_only = pytest.mark.skipif(not worker.CAN_FORK, reason="no cleaning process on this system")
+
+
+@apart_only
 def test_a_clean_that_would_use_the_database_stops_the_import_and_harms_nothing(
     tmp_path: Path, customers, monkeypatch
 ):
@@ -724,6 +731,7 @@ def test_a_clean_that_would_use_the_database_stops_the_import_and_harms_nothing(
     assert interactions_state() == []
 
 
+@apart_only
 def test_an_error_that_cannot_be_pickled_still_tells_what_happened(
     tmp_path: Path, customers, monkeypatch
 ):
@@ -746,6 +754,7 @@ def test_an_error_that_cannot_be_pickled_still_tells_what_happened(
         run_import("interactions", write(tmp_path / "interactions.csv", _numbered(3)))
 
 
+@apart_only
 def test_rejects_made_in_the_cleaning_process_are_in_the_callers_language(
     tmp_path: Path, customers, monkeypatch
 ):
@@ -836,6 +845,7 @@ def _alive(pid: int) -> bool:
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes in /proc")
+@apart_only
 def test_a_big_import_killed_midway_loses_one_batch_at_most_and_its_cleaner_goes_too(
     tmp_path: Path, customers
 ):

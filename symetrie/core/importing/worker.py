@@ -49,7 +49,9 @@ from symetrie.core.importing.contract import (
 SEP = "\x1f"
 _DONE = b"done"
 
-CAN_FORK = "fork" in get_all_start_methods()
+# Linux only: elsewhere (macOS) a forked copy of a process is not safe to run, and a file is
+# cleaned in a thread.
+CAN_FORK = sys.platform.startswith("linux") and "fork" in get_all_start_methods()
 
 
 def cleaned_apart(
