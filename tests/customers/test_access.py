@@ -60,12 +60,15 @@ def _fresh(user: object) -> object:
     return get_user_model().objects.get(pk=user.pk)  # type: ignore[attr-defined]
 
 
+def _listed(user: object) -> set[int]:
+    """The customers the rule's filter lets this user list."""
+    q = selectors.customer_scope_q(_fresh(user))
+    return set() if q is None else set(Customer.objects.filter(q).values_list("pk", flat=True))
+
+
 def test_the_screen_and_the_list_apply_the_same_rule(request, everywhere) -> None:
     for name, user in _users(request).items():
-        q = selectors.customer_scope_q(_fresh(user))
-        listed = (
-            set() if q is None else set(Customer.objects.filter(q).values_list("pk", flat=True))
-        )
+        listed = _listed(user)
         opened = set()
         for customer in everywhere.values():
             try:
@@ -81,10 +84,7 @@ def test_what_each_persona_sees(request, everywhere) -> None:
     pk_names = {customer.pk: name for name, customer in everywhere.items()}
 
     def seen(name: str) -> set[str]:
-        q = selectors.customer_scope_q(_fresh(users[name]))
-        if q is None:
-            return set()
-        return {pk_names[pk] for pk in Customer.objects.filter(q).values_list("pk", flat=True)}
+        return {pk_names[pk] for pk in _listed(users[name])}
 
     assert seen("frontline") == {"lille", "lille_team", "advised_by_felix"}
     # In a team under the agency: the agency's customers, and those Théo advises.
@@ -99,10 +99,7 @@ def test_what_each_persona_sees(request, everywhere) -> None:
 
 def test_the_search_finds_only_what_the_rule_admits(request, everywhere) -> None:
     for name, user in _users(request).items():
-        q = selectors.customer_scope_q(_fresh(user))
-        listed = (
-            set() if q is None else set(Customer.objects.filter(q).values_list("pk", flat=True))
-        )
+        listed = _listed(user)
         found = set()
         for number in range(len(everywhere)):
             hits = selectors.customer_search_visible_to(
