@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 import shutil
 from html.parser import HTMLParser
@@ -16,7 +15,7 @@ from django.test import Client
 from django.utils import timezone
 
 from symetrie.org.services import employee_create
-from tests.conftest import client_for
+from tests.conftest import client_for, unavailable
 
 LOCALE = Path(__file__).resolve().parents[2] / "symetrie" / "locale"
 PO = LOCALE / "fr" / "LC_MESSAGES" / "django.po"
@@ -26,10 +25,7 @@ MO = LOCALE / "fr" / "LC_MESSAGES" / "django.mo"
 def _needs_gettext() -> None:
     if shutil.which("xgettext") and shutil.which("msgmerge"):
         return
-    message = "GNU gettext is missing: apt-get install gettext"
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(message)
-    pytest.skip(message)
+    unavailable("GNU gettext is missing: apt-get install gettext")
 
 
 def test_every_ui_string_of_the_code_has_a_french_translation(tmp_path, settings, monkeypatch):

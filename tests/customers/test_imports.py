@@ -17,8 +17,10 @@ from symetrie.core.importing import worker
 from symetrie.customers.models import Campaign, Customer, Delivery, Identity, Interaction
 from symetrie.customers.services import customer_create
 from symetrie.org.models import Employee
-from tests.conftest import Org
+from tests.conftest import Org, unavailable
 from tests.customers.support import has_rejects, rejects_of, run_import, write
+
+NO_CLEANING_PROCESS = "no cleaning process on this system (Linux only)"
 
 UTC = dt.UTC
 CUSTOMERS = "external_id,first_name,last_name,segment,language,home_unit_code,advisor_external_id\n"
@@ -326,7 +328,7 @@ def cleaning(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) ->
 
     apart = request.param == "in a process"
     if apart and not worker.CAN_FORK:
-        pytest.skip("no cleaning process on this system")
+        unavailable(NO_CLEANING_PROCESS)
     monkeypatch.setattr(files, "APART_FROM_BYTES", 0 if apart else 1 << 62)
     return str(request.param)
 
@@ -702,7 +704,13 @@ def test_interactions_follow_their_customer_and_campaign_when_deleted(
 # ---------------------------------------------------------------- cleaned in a process of its own
 
 
-apart_only = pytest.mark.skipif(not worker.CAN_FORK, reason="no cleaning process on this system")
+@pytest.fixture
+def cleaning_process() -> None:
+    if not worker.CAN_FORK:
+        unavailable(NO_CLEANING_PROCESS)
+
+
+apart_only = pytest.mark.usefixtures("cleaning_process")
 
 
 @apart_only
@@ -844,11 +852,12 @@ def _alive(pid: int) -> bool:
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes in /proc")
 @apart_only
 def test_a_big_import_killed_midway_loses_one_batch_at_most_and_its_cleaner_goes_too(
     tmp_path: Path, customers
 ):
+    if not Path("/proc/self/stat").exists():
+        unavailable("this test finds the cleaning process in /proc")
     import signal
     import subprocess
     import time
