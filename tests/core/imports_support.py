@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import io
 import os
+import signal
 import subprocess
 import sys
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
@@ -91,3 +94,30 @@ def run_symetrie(*args: str, timeout: float = 60) -> subprocess.CompletedProcess
         stdin=subprocess.DEVNULL,
         check=False,
     )
+
+
+def start_symetrie(*args: str) -> subprocess.Popen[bytes]:
+    """`symetrie ARGS` started as a real process on the test database, left running."""
+    return subprocess.Popen(
+        symetrie_command(*args),
+        env=subprocess_env(),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def wait_for_rows(process: subprocess.Popen[bytes], count: Callable[[], int], rows: int) -> None:
+    """Until `count()` (rows committed by the running import) reaches `rows`."""
+    deadline = time.monotonic() + 60
+    while count() < rows:
+        assert process.poll() is None, "the import ended before it could be killed"
+        assert time.monotonic() < deadline, "no batch committed within a minute"
+        time.sleep(0.005)
+
+
+def kill(process: subprocess.Popen[bytes]) -> None:
+    """SIGKILL, as a crash or the OOM killer would."""
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=10)
+    time.sleep(0.2)  # a COMMIT sent just before the kill may still be landing (PostgreSQL)

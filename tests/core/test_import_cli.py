@@ -10,9 +10,7 @@ import csv
 import datetime as dt
 import os
 import pty
-import signal
 import subprocess
-import time
 
 import pytest
 from django.conf import settings
@@ -25,10 +23,13 @@ from symetrie.org.services import unit_create
 from tests.core.imports_support import (
     EMPLOYEE_HEADER,
     has_rejects,
+    kill,
     rejects_of,
     run_symetrie,
+    start_symetrie,
     subprocess_env,
     symetrie_command,
+    wait_for_rows,
     write,
 )
 
@@ -201,23 +202,9 @@ def test_an_import_killed_midway_then_rerun_loses_and_duplicates_nothing(tmp_pat
         writer = csv.writer(handle, delimiter=";")
         writer.writerow(EMPLOYEE_HEADER.split(","))
         writer.writerows(employee_row(i) for i in range(ROWS))
-    command = symetrie_command("import", "employees", str(path), "--batch-size", str(BATCH))
-
-    process = subprocess.Popen(
-        command,
-        env=subprocess_env(),
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 60
-    while Employee.objects.count() < 2 * BATCH:
-        assert process.poll() is None, "the import ended before it could be killed"
-        assert time.monotonic() < deadline, "no batch committed within a minute"
-        time.sleep(0.005)
-    process.send_signal(signal.SIGKILL)
-    process.wait(timeout=10)
-    time.sleep(0.2)  # a COMMIT sent just before the kill may still be landing (PostgreSQL)
+    process = start_symetrie("import", "employees", str(path), "--batch-size", str(BATCH))
+    wait_for_rows(process, Employee.objects.count, 2 * BATCH)
+    kill(process)
 
     committed = Employee.objects.count()
     assert 0 < committed < ROWS, "the kill came too late to test anything"

@@ -858,32 +858,18 @@ def test_a_big_import_killed_midway_loses_one_batch_at_most_and_its_cleaner_goes
 ):
     if not Path("/proc/self/stat").exists():
         unavailable("this test finds the cleaning process in /proc")
-    import signal
-    import subprocess
     import time
 
     from symetrie.core.importing import files
-    from tests.core.imports_support import run_symetrie, subprocess_env, symetrie_command
+    from tests.core.imports_support import kill, run_symetrie, start_symetrie, wait_for_rows
 
     path = _big_interactions(tmp_path / "interactions.csv")
     assert path.stat().st_size >= files.APART_FROM_BYTES
     args = ("import", "interactions", str(path), "--batch-size", str(KILLED_BATCH))
-    process = subprocess.Popen(
-        symetrie_command(*args),
-        env=subprocess_env(),
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 60
-    while Interaction.objects.count() < 2 * KILLED_BATCH:
-        assert process.poll() is None, "the import ended before it could be killed"
-        assert time.monotonic() < deadline, "no batch committed within a minute"
-        time.sleep(0.005)
+    process = start_symetrie(*args)
+    wait_for_rows(process, Interaction.objects.count, 2 * KILLED_BATCH)
     cleaners = _children(process.pid)
-    process.send_signal(signal.SIGKILL)
-    process.wait(timeout=10)
-    time.sleep(0.2)  # a COMMIT sent just before the kill may still be landing (PostgreSQL)
+    kill(process)
 
     committed = Interaction.objects.count()
     assert len(cleaners) == 1, "the import had no cleaning process"
