@@ -169,8 +169,13 @@ def customer_search_visible_to(
                 hits.append(SearchHit(customer, "identity", identity))
     names_q = _names_q(query)
     if names_q is not None and len(hits) < limit:
-        visible = Customer.objects.filter(rule.q() or Q())  # not None: reach is not NOTHING
-        names = visible.annotate(home_unit_name=F("home_unit__name")).filter(names_q)
+        visible_q = rule.q()
+        assert visible_q is not None  # reach is not NOTHING
+        names = (
+            Customer.objects.filter(visible_q)
+            .annotate(home_unit_name=F("home_unit__name"))
+            .filter(names_q)
+        )
         for customer in names.exclude(pk__in=seen).order_by(
             "last_name_folded", "first_name_folded", "pk"
         )[: limit - len(hits)]:
