@@ -138,14 +138,17 @@ def _databases() -> dict[str, dict[str, object]]:
         if str(config["ENGINE"]).endswith("sqlite3"):
             config["OPTIONS"] = _SQLITE_OPTIONS
         elif env_bool("DB_PREPARED_STATEMENTS", True):
-            # Parameters bound by the server, so that psycopg prepares the statements a
-            # connection runs often (from the 5th run): PostgreSQL then plans each once per
-            # connection instead of on every request. Measured on the customer screen (11
-            # queries, ~4 ms of planning): median 39-58 ms -> 19-22 ms. Behind a pooler in
-            # transaction mode without prepared-statement support, set it to 0.
+            # Parameters bound by the server, and statements prepared once a connection has run
+            # them 5 times (psycopg's threshold, which Django turns off unless it is given):
+            # PostgreSQL then plans each once per connection instead of on every request.
+            # Planning was most of its time on the customer screen (the timeline's plan 0.34
+            # ms, its run 0.2 ms): under load, PostgreSQL's CPU per screen went 4.4 -> 1.4 ms
+            # and the screen 119 -> 142 req/s, the search 241 -> 363 (bench/README.md).
+            # Behind a pooler in transaction mode without prepared statements, set it to 0.
             options = config.setdefault("OPTIONS", {})
             assert isinstance(options, dict)
             options["server_side_binding"] = True
+            options.setdefault("prepare_threshold", 5)
         return {"default": config}
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     return {

@@ -202,6 +202,25 @@ def test_the_test_database_has_the_same_pragmas():
     assert values[2] > 0
 
 
+@pytest.mark.django_db
+def test_postgresql_prepares_the_statements_a_connection_repeats():
+    # Django turns psycopg's prepared statements off unless `prepare_threshold` is given:
+    # binding on the server alone still planned every query on every request.
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    query = "SELECT id FROM auth_user WHERE id = %s"
+    with connection.cursor() as cursor:
+        for n in range(7):
+            cursor.execute(query, [n])
+        cursor.execute(
+            "SELECT statement, generic_plans + custom_plans FROM pg_prepared_statements"
+            " WHERE statement LIKE 'SELECT id FROM auth_user WHERE id = $1%%'"
+        )
+        prepared = cursor.fetchall()
+    # Five runs as text (psycopg's threshold), then the 6th and 7th from the prepared one.
+    assert prepared == [("SELECT id FROM auth_user WHERE id = $1", 2)]
+
+
 # ---------------------------------------------------------------- parsing
 
 
