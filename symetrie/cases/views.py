@@ -52,6 +52,7 @@ from symetrie.cases.views_support import (
 from symetrie.core.audience import Audience
 from symetrie.core.http import HtmxHttpRequest
 from symetrie.customers import selectors as customer_selectors
+from symetrie.frontline.jinja import render_blocks
 from symetrie.org.models import Employee
 from symetrie.org.selectors import (
     Persona,
@@ -63,6 +64,8 @@ from symetrie.org.selectors import (
 )
 
 CASE = "cases/case.html"
+# The cases slot of the customer's screen, in Jinja2 as the screen is (frontline/jinja.py).
+CUSTOMER_CASES = "cases/customer_cases.html"
 LIST_PAGE = 50
 
 
@@ -273,7 +276,7 @@ def customer_case_open(request: HtmxHttpRequest, customer_pk: int) -> HttpRespon
     context.update(case_panel=CustomerPanel(user=request.user, customer=customer), can_act=True)
     if case is not None:
         context["notice"] = _("Case opened: %(subject)s.") % {"subject": case.subject}
-    return render(request, "cases/customer_cases.html#panel", context)
+    return render_blocks(request, CUSTOMER_CASES, ["panel"], context)
 
 
 @login_required
@@ -290,7 +293,7 @@ def customer_friction(request: HtmxHttpRequest, customer_pk: int) -> HttpRespons
         return redirect("frontline:customer", customer.pk)
     context = {"customer": customer, "friction_form": form, "irritant": irritant}
     context["processes"] = process_choices() if irritant is None else []
-    return render(request, "cases/customer_cases.html#friction", context)
+    return render_blocks(request, CUSTOMER_CASES, ["friction"], context)
 
 
 @login_required
@@ -300,7 +303,7 @@ def customer_case_form(request: HtmxHttpRequest, customer_pk: int) -> HttpRespon
     customer = customer_selectors.customer_get_visible_to(user=request.user, pk=customer_pk)
     _actor(request)
     context = {"customer": customer, "case_form": CaseOpenForm()}
-    return render(request, "cases/customer_cases.html#case_form", context)
+    return render_blocks(request, CUSTOMER_CASES, ["case_form"], context)
 
 
 @login_required
@@ -314,7 +317,7 @@ def customer_friction_form(request: HtmxHttpRequest, customer_pk: int) -> HttpRe
         "friction_form": FrictionForm(prefix_id="customer-friction"),
         "processes": process_choices(),
     }
-    return render(request, "cases/customer_cases.html#friction_form", context)
+    return render_blocks(request, CUSTOMER_CASES, ["friction_form"], context)
 
 
 @login_required
@@ -323,7 +326,7 @@ def process_options(request: HtmxHttpRequest) -> HttpResponse:
     the form is opened: most screens never need them)."""
     _employee(request)
     context = {"processes": process_choices()}
-    return render(request, "cases/customer_cases.html#process_options", context)
+    return render_blocks(request, CUSTOMER_CASES, ["process_options"], context)
 
 
 # ---------------------------------------------------------------- lists

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.contrib import messages
@@ -27,10 +28,12 @@ from symetrie.frontline.forms import (
     SearchForm,
     TimelineForm,
 )
+from symetrie.frontline.jinja import render_blocks, render_page
 from symetrie.frontline.stamps import screen_stamp
 from symetrie.org.models import Employee
 from symetrie.org.selectors import Reach, employee_for, scope_for
 
+# Jinja2 (frontline/jinja.py): the blocks it renders alone are named in its header.
 TEMPLATE = "frontline/customer.html"
 
 
@@ -56,7 +59,7 @@ def customer_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     screen = selectors.CustomerScreen(customer=customer, **filters.cleaned_data)
     if request.htmx:
         context = {"screen": screen, "customer": customer, "announce": True}
-        return render(request, f"{TEMPLATE}#timeline", context)
+        return render_blocks(request, TEMPLATE, ["timeline"], context)
     return _screen(request, screen, filters=filters)
 
 
@@ -67,7 +70,9 @@ def handoff_note_form(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     customer = customer_selectors.customer_get_visible_to(user=request.user, pk=pk)
     _actor(request)
     form = HandoffNoteForm(auto_id="note-%s", stamp=request.GET.get("opened", "")[:500])
-    return render(request, f"{TEMPLATE}#note_form", {"customer": customer, "note_form": form})
+    return render_blocks(
+        request, TEMPLATE, ["note_form"], {"customer": customer, "note_form": form}
+    )
 
 
 @login_required
@@ -81,8 +86,10 @@ def interaction_create(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Interaction saved: it tops the timeline."))
             return redirect("frontline:customer", pk=customer.pk)
         notice = _("Interaction saved: it tops the timeline.")
-        return _screen(request, _fresh(customer), partial="interaction_saved", notice=notice)
-    return _screen(request, _fresh(customer), partial="log_form", interaction_form=form)
+        # The form again, the timeline swapped out of band with the new row on top, the toast.
+        parts = ["log_form", "timeline_section", "status"]
+        return _screen(request, _fresh(customer), parts=parts, oob=True, notice=notice)
+    return _screen(request, _fresh(customer), parts=["log_form"], interaction_form=form)
 
 
 @login_required
@@ -94,7 +101,7 @@ def handoff_note_create(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     if _saved(form, services.workspace_handoff_note_add, actor=actor, customer=customer):
         notice = _("Note saved: it stays on top of this customer's screen until resolved.")
         return _done(request, customer, notice)
-    return _screen(request, _fresh(customer), partial="notes", note_form=form)
+    return _screen(request, _fresh(customer), parts=["notes"], note_form=form)
 
 
 @login_required
@@ -144,7 +151,7 @@ def _saved(form: InteractionForm | HandoffNoteForm | ResolveForm, action: Any, *
 def _done(request: HtmxHttpRequest, customer: Customer, notice: str) -> HttpResponse:
     """After a note changed: the notes again (htmx), or back to the screen."""
     if request.htmx:
-        return _screen(request, _fresh(customer), partial="notes_saved", notice=notice)
+        return _screen(request, _fresh(customer), parts=["notes", "status"], notice=notice)
     messages.success(request, notice)
     return redirect("frontline:customer", pk=customer.pk)
 
@@ -153,10 +160,11 @@ def _screen(
     request: HtmxHttpRequest,
     screen: selectors.CustomerScreen,
     *,
-    partial: str = "",
+    parts: Sequence[str] = (),
     **context: Any,
 ) -> HttpResponse:
-    """The customer's screen, or one part of it for htmx, with forms stamped as opened now."""
+    """The customer's screen, or some of its parts (blocks) for htmx, with forms stamped as
+    opened now."""
     actor = employee_for(request.user)
     stamp = screen_stamp(employee=actor, customer=screen.customer) if actor else ""
     open_form = request.GET.get("form", "") if request.method == "GET" else ""
@@ -184,5 +192,6 @@ def _screen(
         "section": "customers",
         **context,
     }
-    template = f"{TEMPLATE}#{partial}" if partial and request.htmx else TEMPLATE
-    return render(request, template, context)
+    if parts and request.htmx:
+        return render_blocks(request, TEMPLATE, parts, context)
+    return render_page(request, TEMPLATE, context, title=str(screen.customer))

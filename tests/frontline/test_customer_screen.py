@@ -258,3 +258,33 @@ def test_the_screen_speaks_english_too(frontline, customers: Customers):
     page = client.get(_url(customers.elodie)).content.decode()
     assert '<html lang="en">' in page
     assert "Handoff notes" in page and "Log an interaction" in page and "Timeline" in page
+
+
+def test_what_people_typed_is_escaped_and_translations_are_not(frontline, org):
+    # The screen renders with Jinja2: every text someone typed (a name, a note, a subject, a
+    # campaign) is escaped, while a translation, trusted as in Django's templates, is not.
+    attack = '<script>alert("x")</script>'
+    customer = customer_create(
+        external_id="C-XSS", first_name=attack, last_name="D'Arc", home_unit=org.lille
+    )
+    handoff_note_add(actor=frontline, customer=customer, text=f"Note {attack}")
+    _log(frontline, customer, f"Subject {attack}", timezone.now())
+    today = timezone.localdate()
+    campaign = campaign_create(
+        "CMP-X", f"Campaign {attack}", internal=today, external=today, end=today, offer=attack
+    )
+    Delivery.objects.create(campaign=campaign, customer=customer, sent_at=timezone.now())
+
+    page = client_for(frontline).get(_url(customer)).content.decode()
+
+    assert "<script>alert" not in page
+    escaped = "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;"
+    assert f"<h1>{escaped} D&#39;Arc</h1>" in page
+    # Notes keep their line breaks through Django's linebreaksbr, which escapes its own way.
+    assert "Note &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;</p>" in page
+    assert f'<p class="event-subject">Subject {escaped}</p>' in page
+    assert f"<h3>Campaign {escaped} " in page
+    assert f"<strong>Offre\N{NO-BREAK SPACE}:</strong> {escaped}</p>" in page
+    assert f"<li><strong>Campaign {escaped}</strong><br>{escaped}<br>" in page  # the offer
+    # A French translation with an apostrophe, as written.
+    assert "Enregistrer l'interaction</button>" in page

@@ -4,19 +4,21 @@ timeline's rows, formatted once in Python."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TypedDict
+from typing import TYPE_CHECKING, TypedDict
 
 import phonenumbers
 from django import template
 from django.forms import BoundField
-from django.template.defaultfilters import linebreaksbr
 from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from symetrie.customers import normalise
 from symetrie.customers.models import Channel, Identity, IdentityType, Interaction
+
+if TYPE_CHECKING:
+    from symetrie.frontline.selectors import CustomerScreen
 
 register = template.Library()
 
@@ -55,8 +57,7 @@ class TimelineRow(TypedDict):
 @register.filter
 def timeline_rows(interactions: Iterable[Interaction]) -> list[TimelineRow]:
     """The rows of the timeline, each a dict of the texts it shows: the template only places
-    them. Rendered from the models, a row cost ~950 Python calls (each attribute looked up
-    as a key first, a date filter and a choices lookup per row); from these, ~200."""
+    them (a date format and a choices lookup per row, done once here)."""
     labels = {value: str(label) for value, label in Channel.choices}
     rows = []
     for interaction in interactions:
@@ -79,45 +80,21 @@ def timeline_rows(interactions: Iterable[Interaction]) -> list[TimelineRow]:
 
 
 @register.filter
-def timeline_items(interactions: Iterable[Interaction]) -> list[SafeString]:
-    """The timeline's rows as HTML, each written by one `format_html` rather than by the
-    template's tags: a row of the template cost ~335 Python calls, twenty rows a tenth of the
-    screen's rendering time; this way ~60 (bench/README.md). Every text is escaped."""
-    items = []
-    for row in timeline_rows(interactions):
-        item = [
-            format_html(
-                '<li class="event">\n<p class="event-meta"><time datetime="{}">{}</time> '
-                '<span class="tag channel">{}</span></p>\n<p class="event-subject">{}</p>',
-                row["iso"], row["when"], row["channel"], row["subject"],
-            )
-        ]  # fmt: skip
-        if row["summary"]:
-            summary = linebreaksbr(row["summary"], autoescape=True)
-            item.append(format_html('\n<p class="event-summary">{}</p>', summary))
-        if row["outcome"]:
-            item.append(
-                format_html(
-                    '\n<p class="event-outcome"><span class="muted">{}</span> {}</p>',
-                    _("Outcome:"),
-                    row["outcome"],
-                )
-            )
-        employee, unit, campaign = row["employee"], row["unit"], row["campaign"]
-        if employee or unit or campaign:
-            by = format_html("{} · {}", employee, unit) if employee and unit else employee or unit
-            tag = (
-                format_html(
-                    ' <span class="tag campaign">{}</span>',
-                    _("Campaign: %(name)s") % {"name": campaign},
-                )
-                if campaign
-                else ""
-            )
-            item.append(format_html('\n<p class="muted small">{}{}</p>', by, tag))
-        item.append(mark_safe("\n</li>\n"))
-        items.append(mark_safe("".join(item)))  # each part escaped by format_html
-    return items
+def timeline_status(screen: CustomerScreen) -> str:
+    """What a screen reader hears once htmx brought the timeline's rows: older ones, or the
+    timeline again (filtered, or after an interaction was logged)."""
+    counter = len(screen.timeline.interactions)
+    if screen.before:
+        text = ngettext(
+            "%(counter)s older interaction shown.", "%(counter)s older interactions shown.", counter
+        )
+    else:
+        text = ngettext(
+            "Timeline updated: %(counter)s interaction shown.",
+            "Timeline updated: %(counter)s interactions shown.",
+            counter,
+        )
+    return text % {"counter": counter}
 
 
 @register.filter
