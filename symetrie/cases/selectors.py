@@ -58,6 +58,7 @@ from symetrie.cases.models import (
     Status,
 )
 from symetrie.core.audience import Audience
+from symetrie.core.db import read_models
 from symetrie.core.templatetags.symetrie import number
 from symetrie.customers.models import Customer
 from symetrie.customers.selectors import customer_scope_q
@@ -616,17 +617,16 @@ def customer_open_cases(*, user: AnyUser, customer: Customer) -> CustomerCases:
     if scope_for(user).reach is Reach.NOTHING:
         return CustomerCases([], [])
     statuses = sorted(OPEN_STATUSES)
-    cases = list(
-        Case.objects.raw(
-            _CUSTOMER_CASES_SQL.format(
-                case=Case._meta.db_table,
-                unit=Unit._meta.db_table,
-                employee=Employee._meta.db_table,
-                user=get_user_model()._meta.db_table,
-                statuses=", ".join(["%s"] * len(statuses)),
-            ),
-            [customer.pk, Audience.CUSTOMER.value, *statuses],
-        )
+    cases = read_models(
+        Case,
+        _CUSTOMER_CASES_SQL.format(
+            case=Case._meta.db_table,
+            unit=Unit._meta.db_table,
+            employee=Employee._meta.db_table,
+            user=get_user_model()._meta.db_table,
+            statuses=", ".join(["%s"] * len(statuses)),
+        ),
+        [customer.pk, Audience.CUSTOMER.value, *statuses],
     )
     commitments: list[Commitment] = []
     if cases:

@@ -31,6 +31,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
 from markupsafe import Markup
 
+from symetrie.core.links import fixed_url
 from symetrie.frontline.templatetags import workspace
 
 
@@ -56,7 +57,7 @@ def _trusted(translate: Callable[..., str]) -> Callable[..., Markup]:
 
 
 def url(name: str, *args: object) -> str:
-    return reverse(name, args=args)
+    return reverse(name, args=args) if args else fixed_url(name)
 
 
 def date(value: dt.date | dt.datetime | None, fmt: str = "DATE_FORMAT") -> str:
