@@ -46,9 +46,10 @@ def read_models(
     """The models one hand-written SELECT reads, as `Model.objects.raw()` makes them (each
     column converted by the backend and the field, as the ORM does), for the hot reads.
 
-    A column named as one of the model's columns fills that field; `{name}__{column}` fills
-    the field of the model reached through the foreign key `name` (given in `related`, as
-    `select_related` would, None for a LEFT JOIN that found nothing); any other column is
+    A column named as one of the model's columns fills that field; `{path}__{column}` fills
+    the field of the model reached through the foreign keys of `path` ("unit", or
+    "unit__parent"), given in `related` with that model: it is cached on the object as
+    `select_related` caches it (None for a LEFT JOIN that found nothing). Any other column is
     set as an attribute, unconverted. `raw()` works the mapping out again on every query
     (~100 µs on the customer's screen, for each of its reads); here once per SELECT.
     """
@@ -61,9 +62,13 @@ def read_models(
     found: list[M] = []
     for row in rows:
         obj = cast("M", plan.main.build(db, row))
-        for part in plan.related:
+        made: dict[str, models.Model | None] = {"": obj}
+        for part in plan.related:  # each after the one it hangs from
+            owner = made[part.owner]
             other = part.build(db, row) if row[part.pk] is not None else None
-            part.field.set_cached_value(obj, other)
+            made[part.path] = other
+            if owner is not None:
+                part.field.set_cached_value(owner, other)
         for index, attribute in plan.extra:
             setattr(obj, attribute, row[index])
         found.append(obj)
@@ -101,7 +106,10 @@ class _Part:
             self.columns.append((index, converters, expression))
         pk = model._meta.pk
         self.pk = next(index for index, field in fields if field is pk)
-        self.field: Any = None  # the foreign key, for a related model
+        # For a related model: its path, the path of the model it hangs from ("" the main
+        # one) and the foreign key of that model that reaches it.
+        self.path = self.owner = ""
+        self.field: Any = None
 
     def build(self, db: str, row: Sequence[Any]) -> models.Model:
         values = []
@@ -120,6 +128,10 @@ class _Plan:
         self.extra = extra
 
 
+def _columns(model: type[models.Model]) -> dict[str, models.Field[Any, Any]]:
+    return {field.column: field for field in model._meta.concrete_fields}
+
+
 @functools.cache
 def _plan(
     vendor: str,
@@ -127,27 +139,31 @@ def _plan(
     columns: tuple[str, ...],
     related: tuple[tuple[str, type[models.Model]], ...],
 ) -> _Plan:
-    by_column = {field.column: field for field in model._meta.concrete_fields}
-    by_prefix = {
-        f"{name}__": {field.column: field for field in other._meta.concrete_fields}
-        for name, other in related
-    }
+    by_column = _columns(model)
+    # The longest path first, so that "unit__parent__path" is the parent's and not the unit's.
+    paths = sorted(related, key=lambda pair: -len(pair[0]))
     main: list[tuple[int, models.Field[Any, Any]]] = []
     joined: dict[str, list[tuple[int, models.Field[Any, Any]]]] = {name: [] for name, _ in related}
     extra: list[tuple[int, str]] = []
     taken: set[str] = set()
     for index, column in enumerate(columns):
-        prefix, _, rest = column.partition("__")
-        if rest and rest in by_prefix.get(f"{prefix}__", {}):
-            joined[prefix].append((index, by_prefix[f"{prefix}__"][rest]))
-        elif column in by_column and column not in taken:
-            taken.add(column)
-            main.append((index, by_column[column]))
+        for name, other in paths:
+            rest = column.removeprefix(f"{name}__")
+            if rest != column and rest in (fields := _columns(other)):
+                joined[name].append((index, fields[rest]))
+                break
         else:
-            extra.append((index, column))
+            if column in by_column and column not in taken:
+                taken.add(column)
+                main.append((index, by_column[column]))
+            else:
+                extra.append((index, column))
+    owners = dict(related)
     parts = []
-    for name, other in related:
+    for name, other in sorted(related, key=lambda pair: pair[0].count("__")):
         part = _Part(other, joined[name])
-        part.field = model._meta.get_field(name)
+        part.path = name
+        part.owner, _, attribute = name.rpartition("__")
+        part.field = (owners[part.owner] if part.owner else model)._meta.get_field(attribute)
         parts.append(part)
     return _Plan(_Part(model, main), parts, extra)

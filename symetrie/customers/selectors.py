@@ -49,6 +49,12 @@ def serving_unit(unit: Unit) -> Unit:
     """The agency or store a unit belongs to (itself if it is one), else the unit itself."""
     if unit.kind in SERVING_KINDS:
         return unit
+    if Unit._meta.get_field("parent").is_cached(unit):  # read with the unit (employee_for)
+        parent = unit.parent
+        if parent is None:
+            return unit
+        if parent.kind in SERVING_KINDS:
+            return parent
     paths = unit.ancestor_paths()
     if not paths:
         return unit

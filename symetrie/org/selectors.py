@@ -94,16 +94,20 @@ def employee_for(user: AbstractBaseUser | AnonymousUser) -> Employee | None:
     return cached
 
 
-_EMPLOYEE_RELATED = {"unit": Unit, "role": Role}
+# With the unit's parent: a team's agency, where its members serve customers, is most often
+# it (customers.selectors.serving_unit), and would be one more query on every screen.
+_EMPLOYEE_RELATED = {"unit": Unit, "role": Role, "unit__parent": Unit}
 
 
 @functools.cache
 def _employee_sql() -> str:
+    unit = Unit._meta.db_table
     return (
         f"SELECT {columns_of(Employee, 'e')}, {columns_of(Unit, 'u', related='unit')}, "
-        f"{columns_of(Role, 'r', related='role')} FROM {Employee._meta.db_table} e "
-        f"JOIN {Unit._meta.db_table} u ON u.id = e.unit_id "
-        f"JOIN {Role._meta.db_table} r ON r.id = e.role_id WHERE e.user_id = %s"
+        f"{columns_of(Role, 'r', related='role')}, "
+        f"{columns_of(Unit, 'p', related='unit__parent')} FROM {Employee._meta.db_table} e "
+        f"JOIN {unit} u ON u.id = e.unit_id JOIN {Role._meta.db_table} r ON r.id = e.role_id "
+        f"LEFT JOIN {unit} p ON p.id = u.parent_id WHERE e.user_id = %s"
     )
 
 

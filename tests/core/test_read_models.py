@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from symetrie.core.db import columns_of, read_models
 from symetrie.customers.models import Campaign, Customer, Interaction
+from symetrie.customers.selectors import serving_unit
 from symetrie.customers.services import customer_create, interaction_log
 from symetrie.org.models import Employee, Role, Unit
 from symetrie.org.selectors import employee_for
@@ -107,3 +108,32 @@ def test_employee_for_reads_the_unit_and_role_in_its_one_query(
         assert employee.role.decisions == ["report"]
         assert employee_for(user) is employee  # cached for the request
     assert _fields(employee) == _fields(Employee.objects.get(pk=frontline.pk))
+
+
+def test_a_team_members_agency_comes_with_their_unit(org, teammate, django_assert_num_queries):
+    # A team member serves the customers of the team's agency: read with the employee,
+    # it costs the screen and the search no query of its own.
+    with django_assert_num_queries(1):
+        employee = employee_for(teammate.user)
+        assert employee is not None
+        assert serving_unit(employee.unit) == org.lille
+        assert employee.unit.parent.code == "AG-LIL"
+
+
+def test_a_path_of_joins_and_a_left_join_that_found_nothing(org):
+    table = Unit._meta.db_table
+    sql = (
+        f"SELECT {columns_of(Unit, 'u')}, {columns_of(Unit, 'p', related='parent')}, "
+        f"{columns_of(Unit, 'g', related='parent__parent')} FROM {table} u "
+        f"LEFT JOIN {table} p ON p.id = u.parent_id LEFT JOIN {table} g ON g.id = p.parent_id "
+        "WHERE u.code IN (%s, %s, %s) ORDER BY u.depth"
+    )
+
+    hq, north, lille = read_models(
+        Unit, sql, ["HQ", "R-N", "AG-LIL"], related={"parent": Unit, "parent__parent": Unit}
+    )
+
+    assert (lille.parent.code, lille.parent.parent.code) == ("R-N", "HQ")
+    assert north.parent.code == "HQ" and north.parent.parent is None
+    assert hq.parent is None
+    assert _fields(lille.parent.parent) == _fields(org.hq)
