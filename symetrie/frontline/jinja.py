@@ -21,15 +21,15 @@ from typing import Any
 
 import jinja2
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template import defaultfilters, engines
-from django.template.backends.utils import csrf_input_lazy, csrf_token_lazy
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from symetrie.core.links import fixed_url
 from symetrie.frontline.templatetags import workspace
@@ -69,15 +69,18 @@ def date(value: dt.date | dt.datetime | None, fmt: str = "DATE_FORMAT") -> str:
     return defaultfilters.date(value, fmt)
 
 
-def linebreaksbr(value: str) -> SafeString:
-    return defaultfilters.linebreaksbr(value, autoescape=True)
+def linebreaksbr(value: str) -> Markup:
+    """Django's `linebreaksbr`, escaping as the rest of the page does (markupsafe)."""
+    lines = value.replace("\r\n", "\n").replace("\r", "\n")
+    return Markup(str(escape(lines)).replace("\n", "<br>"))
 
 
 def render_page(
     request: HttpRequest, name: str, context: Mapping[str, Any], *, title: str
 ) -> HttpResponse:
     """The whole page: the Jinja2 body inside the layout every page shares."""
-    body = engines["jinja2"].get_template(name).render(dict(context), request)
+    template = _template(name)
+    body = template.render(_with_request(request, context))
     page = {"title": title, "body": mark_safe(body), **context}  # Jinja2 escaped the body
     return render(request, "core/page.html", page)
 
@@ -86,15 +89,21 @@ def render_blocks(
     request: HttpRequest, name: str, blocks: Iterable[str], context: Mapping[str, Any]
 ) -> HttpResponse:
     """Some blocks of the template, in this order: the parts an htmx request swaps."""
-    template: jinja2.Template = engines["jinja2"].get_template(name).template  # type: ignore[attr-defined]
-    # What Django's Jinja2 backend adds to a whole template's context.
-    values = {
-        "request": request,
-        "csrf_input": csrf_input_lazy(request),
-        "csrf_token": csrf_token_lazy(request),
-        **context,
-    }
-    live = template.new_context(values)
+    template = _template(name)
+    live = template.new_context(_with_request(request, context))
     return HttpResponse(
         "".join(chain.from_iterable(template.blocks[block](live) for block in blocks))
     )
+
+
+def _template(name: str) -> jinja2.Template:
+    return engines["jinja2"].get_template(name).template  # type: ignore[attr-defined,no-any-return]
+
+
+def _with_request(request: HttpRequest, context: Mapping[str, Any]) -> dict[str, Any]:
+    """What Django's Jinja2 backend adds to a template's context, but with the CSRF token
+    masked once for the response, as Django's `{% csrf_token %}` does: its backend masks it
+    anew for every form (32 random characters each, a tenth of the screen's rendering)."""
+    token = get_token(request)
+    field = Markup('<input type="hidden" name="csrfmiddlewaretoken" value="{}">').format(token)
+    return {"request": request, "csrf_input": field, "csrf_token": token, **context}

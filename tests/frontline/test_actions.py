@@ -162,7 +162,7 @@ def test_a_handoff_note_is_added_on_top_and_timed(frontline, customers: Customer
     )
     assert response.status_code == 302
     page = client.get(_url(customers.elodie)).content.decode()
-    newest = page.index("A promis d&#x27;apporter son avis d&#x27;imposition.")
+    newest = page.index("A promis d&#39;apporter son avis d&#39;imposition.")
     assert newest < page.index("Attend un appel sur son prêt immo")
     timing = ActionTiming.objects.get()
     assert timing.kind == ActionKind.HANDOFF_NOTE_ADD
