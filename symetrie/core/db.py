@@ -55,7 +55,7 @@ def read_models(
     """
     with connection.cursor() as cursor:
         cursor.execute(sql, cast("Sequence[Any]", params))
-        columns = tuple(column[0] for column in cursor.description)
+        columns = _column_names(cursor)
         rows = cursor.fetchall()
     plan = _plan(connection.vendor, model, columns, tuple(sorted((related or {}).items())))
     db = connection.alias
@@ -73,6 +73,15 @@ def read_models(
             setattr(obj, attribute, row[index])
         found.append(obj)
     return found
+
+
+def _column_names(cursor: Any) -> tuple[str, ...]:
+    """The names of the result's columns. psycopg's `description` makes an object of each
+    (~1.5 µs a column: 0.2 ms for the screen's reads); its result gives the names alone."""
+    result = getattr(cursor.cursor, "pgresult", None)
+    if result is not None:
+        return tuple(result.fname(index).decode() for index in range(result.nfields))
+    return tuple(column[0] for column in cursor.description)
 
 
 def columns_of(model: type[models.Model], alias: str, *, related: str = "") -> str:

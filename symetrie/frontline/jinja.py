@@ -15,6 +15,7 @@ plurals are worded in Python (`ngettext`). Filters are the Django template libra
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Iterable, Mapping
 from itertools import chain
 from typing import Any
@@ -28,7 +29,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, ngettext, trans_real
 from markupsafe import Markup, escape
 
 from symetrie.core.links import fixed_url
@@ -106,4 +107,34 @@ def _with_request(request: HttpRequest, context: Mapping[str, Any]) -> dict[str,
     anew for every form (32 random characters each, a tenth of the screen's rendering)."""
     token = get_token(request)
     field = Markup('<input type="hidden" name="csrfmiddlewaretoken" value="{}">').format(token)
-    return {"request": request, "csrf_input": field, "csrf_token": token, **context}
+    gettext, ngettext = _translator(trans_real.catalog())
+    return {
+        "request": request,
+        "csrf_input": field,
+        "csrf_token": token,
+        # What `_()` calls (Jinja2 looks it up in the context first): the request's catalog,
+        # found once for the page rather than for each of its ~80 strings.
+        "gettext": gettext,
+        "ngettext": ngettext,
+        **context,
+    }
+
+
+@functools.lru_cache(maxsize=32)
+def _translator(
+    catalog: Any,
+) -> tuple[Callable[[str], Markup], Callable[[str, str, int], Markup]]:
+    """gettext and ngettext of one catalog, trusted as `_trusted` makes them; the strings
+    of a template, translated once."""
+    translated: dict[str, Markup] = {}
+
+    def gettext(message: str) -> Markup:
+        found = translated.get(message)
+        if found is None:
+            found = translated[message] = Markup(catalog.gettext(message))
+        return found
+
+    def ngettext(singular: str, plural: str, count: int) -> Markup:
+        return Markup(catalog.ngettext(singular, plural, count))
+
+    return gettext, ngettext
