@@ -126,13 +126,17 @@ TEMPLATES = [
         },
     },
     {
-        # The customer's screen, the frontline's hot path, renders its body with Jinja2
-        # (templates in an app's `jinja2/` folder; the layout stays Django's): the same
-        # page cost 4.2 ms of CPU through Django's engine (bench/README.md).
+        # The customer's screen, the frontline's hot path, and the layout of every page are
+        # Jinja2 templates (in an app's `jinja2/` folder): the screen cost 4.2 ms of CPU
+        # through Django's engine (core/jinja.py, bench/README.md).
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "DIRS": [],
         "APP_DIRS": True,
-        "OPTIONS": {"environment": "symetrie.frontline.jinja.environment"},
+        "OPTIONS": {
+            "environment": "symetrie.core.jinja.environment",
+            # Django template libraries whose filters Jinja2 templates use too.
+            "libraries": ["symetrie.frontline.templatetags.workspace"],
+        },
     },
 ]
 

@@ -51,8 +51,8 @@ from symetrie.cases.views_support import (
 )
 from symetrie.core.audience import Audience
 from symetrie.core.http import HtmxHttpRequest
+from symetrie.core.jinja import render_blocks
 from symetrie.customers import selectors as customer_selectors
-from symetrie.frontline.jinja import render_blocks
 from symetrie.org.models import Employee
 from symetrie.org.selectors import (
     Persona,
@@ -64,7 +64,7 @@ from symetrie.org.selectors import (
 )
 
 CASE = "cases/case.html"
-# The cases slot of the customer's screen, in Jinja2 as the screen is (frontline/jinja.py).
+# The cases slot of the customer's screen, in Jinja2 as the screen is (core/jinja.py).
 CUSTOMER_CASES = "cases/customer_cases.html"
 LIST_PAGE = 50
 

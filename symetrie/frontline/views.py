@@ -18,6 +18,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from symetrie.cases.forms import CaseOpenForm, FrictionForm
 from symetrie.cases.views_support import CustomerPanel, process_choices
 from symetrie.core.http import HtmxHttpRequest
+from symetrie.core.jinja import render_blocks, render_page
 from symetrie.customers import selectors as customer_selectors
 from symetrie.customers.models import Customer
 from symetrie.frontline import selectors, services
@@ -28,12 +29,11 @@ from symetrie.frontline.forms import (
     SearchForm,
     TimelineForm,
 )
-from symetrie.frontline.jinja import render_blocks, render_page
 from symetrie.frontline.stamps import screen_stamp
 from symetrie.org.models import Employee
 from symetrie.org.selectors import Reach, employee_for, scope_for
 
-# Jinja2 (frontline/jinja.py): the blocks it renders alone are named in its header.
+# Jinja2 (core/jinja.py): the blocks it renders alone are named in its header.
 TEMPLATE = "frontline/customer.html"
 
 

@@ -44,14 +44,15 @@ def test_logging_an_interaction_tops_the_timeline_and_times_it(frontline, custom
     response = client.post(_url(customers.elodie, "interactions/"), _interaction(stamp))
 
     assert response.status_code == 302 and response["Location"] == _url(customers.elodie)
-    screen = client.get(_url(customers.elodie)).context["screen"]
-    top = screen.timeline.interactions[0]
-    assert (top.subject, top.summary, top.channel) == (
-        "Demande de plafond carte",
-        "Plafond relevé",
-        "branch",
-    )
-    assert (top.employee, top.unit) == (frontline, frontline.unit)
+    page = client.get(_url(customers.elodie)).content.decode()
+    top = page[page.index('<li class="event">') :]
+    top = top[: top.index("</li>")]
+    assert '<span class="tag channel">Agence</span>' in top
+    assert '<p class="event-subject">Demande de plafond carte</p>' in top
+    assert '<p class="event-summary">Plafond relevé</p>' in top
+    assert "Félix Frontline · Agence Lille" in top
+    saved = Interaction.objects.get(customer=customers.elodie, subject="Demande de plafond carte")
+    assert (saved.channel, saved.employee, saved.unit) == ("branch", frontline, frontline.unit)
     timing = ActionTiming.objects.get()
     assert (timing.employee, timing.unit, timing.customer, timing.kind) == (
         frontline,
@@ -60,7 +61,7 @@ def test_logging_an_interaction_tops_the_timeline_and_times_it(frontline, custom
         ActionKind.INTERACTION_LOG,
     )
     assert timing.opened_at == opened
-    assert timing.saved_at == top.occurred_at
+    assert timing.saved_at == saved.occurred_at
     assert timing.duration_ms == (timing.saved_at - opened) // MS
     assert 42_250 <= timing.duration_ms < 42_250 + 10_000
 
