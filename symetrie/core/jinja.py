@@ -30,11 +30,11 @@ from django.middleware.csrf import get_token
 from django.template import defaultfilters, engines
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext, ngettext, trans_real
 from django_htmx.jinja import htmx_script
 from markupsafe import Markup, escape
 
+from symetrie.core.dates import format_date
 from symetrie.core.links import fixed_url
 
 LAYOUT = "core/layout.html"
@@ -63,11 +63,7 @@ def url(name: str, *args: object) -> str:
 
 def date(value: dt.date | dt.datetime | None, fmt: str = "DATE_FORMAT") -> str:
     """Django's `date` filter, in the current time zone (Django's engine converts first)."""
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime) and timezone.is_aware(value):
-        value = timezone.localtime(value)
-    return defaultfilters.date(value, fmt)
+    return "" if value is None else format_date(value, fmt)
 
 
 def linebreaksbr(value: str) -> Markup:

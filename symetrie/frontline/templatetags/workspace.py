@@ -9,11 +9,12 @@ from typing import TYPE_CHECKING, TypedDict
 import phonenumbers
 from django import template
 from django.forms import BoundField
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import ngettext
 
+from symetrie.core.dates import format_date
 from symetrie.customers import normalise
 from symetrie.customers.models import Channel, Identity, IdentityType, Interaction
 
@@ -65,7 +66,7 @@ def timeline_rows(interactions: Iterable[Interaction]) -> list[TimelineRow]:
         rows.append(
             TimelineRow(
                 iso=local.isoformat(),
-                when=formats.date_format(local, "DATETIME_FORMAT"),
+                when=format_date(local, "DATETIME_FORMAT"),
                 channel=labels.get(interaction.channel, interaction.channel),
                 subject=interaction.subject,
                 summary=interaction.summary,
