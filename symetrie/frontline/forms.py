@@ -109,6 +109,8 @@ class SearchForm(forms.Form):
 class TimelineForm(forms.Form):
     """The timeline's filter and the cursor of the page to show."""
 
+    static_markup = True  # its fields' markup is the class's (templatetags.workspace)
+
     channel = forms.ChoiceField(
         label=_("Channel"),
         choices=[("", _("Every channel")), *Channel.choices],
@@ -138,6 +140,8 @@ class StampedForm(forms.Form):
 
 
 class InteractionForm(StampedForm):
+    static_markup = True  # but `opened`, written apart (templatetags.workspace)
+
     channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices, widget=QuickSelect)
     subject = forms.CharField(label=_("Subject"), max_length=200, widget=QuickTextInput)
     summary = forms.CharField(
@@ -153,6 +157,7 @@ class InteractionForm(StampedForm):
 
 
 class HandoffNoteForm(StampedForm):
+    static_markup = True
     text = forms.CharField(
         label=_("What the next person must know"),
         max_length=2000,

@@ -9,7 +9,7 @@ from django import forms
 from django.utils import translation
 
 from symetrie.frontline.forms import HandoffNoteForm, InteractionForm, TimelineForm
-from symetrie.frontline.templatetags.workspace import quick_field
+from symetrie.frontline.templatetags.workspace import quick_field, quick_widget
 
 
 def _same(html: str) -> str:
@@ -51,3 +51,28 @@ def test_quick_widgets_render_as_django_does(language):
                 assert _same(str(field)) == _same(_django(field)), field.name
                 if not field.is_hidden:
                     assert _same(quick_field(field)) == _same(field.as_field_group()), field.name
+
+
+def test_an_unbound_forms_fields_written_once_read_as_written_anew():
+    # The log form and the filter are written once per language (static_markup): what is
+    # remembered must be what Django writes, in each language, whatever came first.
+    for language in ["fr", "en", "fr"]:
+        with translation.override(language):
+            for form in (InteractionForm(auto_id="log-%s"), TimelineForm(auto_id="timeline-%s")):
+                for field in form:
+                    if field.is_hidden:
+                        continue
+                    twice = [quick_field(field), quick_field(field)]
+                    assert [_same(html) for html in twice] == [_same(field.as_field_group())] * 2
+                    assert _same(quick_widget(field)) == _same(_django(field)), field.name
+
+
+def test_a_bound_form_is_written_with_its_values_and_errors():
+    with translation.override("fr"):
+        quick_field(InteractionForm(auto_id="log-%s")["subject"])  # the unbound one, remembered
+        bound = InteractionForm({"channel": "phone", "subject": ""}, auto_id="log-%s")
+        bound.is_valid()
+        written = quick_field(bound["subject"])
+        channel = quick_field(bound["channel"])
+    assert "Ce champ est obligatoire." in written and 'aria-invalid="true"' in written
+    assert '<option value="phone" selected>' in channel
