@@ -60,7 +60,7 @@ def customer_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     if request.htmx:
         context = {"screen": screen, "customer": customer, "announce": True}
         return render_blocks(request, TEMPLATE, ["timeline"], context)
-    return _screen(request, screen, filters=filters)
+    return _screen(request, screen)
 
 
 @login_required
@@ -173,7 +173,8 @@ def _screen(
         "customer": screen.customer,
         "can_act": actor is not None,
         "stamp": stamp,
-        "filters": TimelineForm(auto_id="timeline-%s"),
+        # Unbound, showing the channel chosen: written once per channel and language.
+        "filters": TimelineForm(auto_id="timeline-%s", initial={"channel": screen.channel}),
         "interaction_form": InteractionForm(auto_id="log-%s", stamp=stamp),
         # The cases slot (read only when shown): open cases, commitments, one-step forms.
         "case_panel": CustomerPanel(user=request.user, customer=screen.customer),
