@@ -1,6 +1,6 @@
 """Benchmark: the customer screen and the search by identifier under load, on the large demo.
 
-    .venv/bin/python bench/customer_screen.py                    # workers 4, 20 s, 3 runs
+    .venv/bin/python bench/customer_screen.py                    # a worker per core, 20 s, 3 runs
     .venv/bin/python bench/customer_screen.py --duration 30 --runs 5 --workers 5
     .venv/bin/python bench/customer_screen.py --rebuild          # rebuild the large demo first
 
@@ -292,7 +292,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--duration", type=int, default=20, help="seconds per measurement")
     parser.add_argument("--runs", type=int, default=3, help="measurements of each page")
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=os.cpu_count() or 2,
+        help="gunicorn sync workers (default: one per core; see bench/README.md)",
+    )
     parser.add_argument("--threads", type=int, default=1, help="threads per worker (gthread)")
     parser.add_argument("--seed", type=int, default=42, help="seed of the customers sampled")
     parser.add_argument("--rebuild", action="store_true", help="rebuild the large demo first")
